@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { isValidTimeZone, parseDuration } from '../util/time.js';
+
+/**
+ * The config file (SPEC §3): the one source of truth for its shape, strict so that a typo
+ * fails with its key path instead of being ignored. Tokens never live here: a source names
+ * the environment variable that holds its token.
+ */
+
+const timeZone = z.string().refine(isValidTimeZone, { message: 'not an IANA time zone name (e.g. "Europe/Berlin")' });
+const duration = z.string().refine((value) => parseDuration(value) !== null, {
+  message: 'not a duration such as "30m", "24h", "2d" or "1w"',
+});
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name');
+const regexSource = z.string().refine(
+  (value) => {
+    try {
+      new RegExp(value);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
+const environments = z
+  .array(z.string().min(1))
+  .min(1)
+  .describe('Environment names that count as the production environment for this source (matched case-insensitively).');
+
+const githubDeployments = z
+  .object({
+    from: z.enum(['deployments', 'releases', 'tags', 'workflow_runs', 'merges']),
+    environments: environments.optional(),
+    tagPattern: regexSource.optional().describe('With from: "tags": a regular expression the tag name must match.'),
+    workflow: z.string().min(1).optional().describe('With from: "workflow_runs": the workflow file name or id.'),
+  })
+  .strict();
+
+const gitlabDeployments = z
+  .object({
+    from: z.enum(['deployments', 'releases', 'tags', 'pipelines', 'merges']),
+    environments: environments.optional(),
+    tagPattern: regexSource.optional().describe('With from: "tags": a regular expression the tag name must match.'),
+    jobPattern: regexSource.optional().describe('With from: "pipelines": a regular expression naming the deploy job.'),
+  })
+  .strict();
+
+const githubSource = z
+  .object({
+    type: z.literal('github'),
+    repo: z.string().regex(/^[^\s/]+\/[^\s/]+$/, 'must be "owner/repo"'),
+    baseUrl: z.url().default('https://api.github.com'),
+    tokenEnv: envVarName.default('GITHUB_TOKEN').describe('The environment variable that holds the token.'),
+    deployments: githubDeployments.default({ from: 'deployments' }),
+    incidents: z
+      .object({ from: z.literal('issues'), labels: z.array(z.string().min(1)).min(1).default(['incident']) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const gitlabSource = z
+  .object({
+    type: z.literal('gitlab'),
+    project: z.string().regex(/^[^\s]+\/[^\s]+$/, 'must be "group/project"'),
+    baseUrl: z.url().default('https://gitlab.com'),
+    tokenEnv: envVarName.default('GITLAB_TOKEN').describe('The environment variable that holds the token (CI_JOB_TOKEN works in GitLab CI).'),
+    deployments: gitlabDeployments.default({ from: 'deployments' }),
+    incidents: z.object({ from: z.literal('incidents') }).strict().optional(),
+  })
+  .strict();
+
+export const sourceSchema = z.discriminatedUnion('type', [githubSource, gitlabSource]);
+
+const repoRef = z.string().regex(/^(github|gitlab):[^\s:]+\/[^\s:]+$/, 'must be "github:owner/repo" or "gitlab:group/project"');
+
+export const DEFAULT_BOT_AUTHORS = ['renovate-bot', 'dependabot'];
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    timezone: timeZone.default('UTC').describe('Decides what a day, an ISO week and a month are in reports.'),
+    sources: z.array(sourceSchema).default([]),
+    teams: z.record(z.string(), z.array(repoRef)).default({}),
+    exclude: z
+      .object({ authors: z.array(z.string().min(1)).default(DEFAULT_BOT_AUTHORS) })
+      .strict()
+      .default({ authors: DEFAULT_BOT_AUTHORS }),
+    failure: z
+      .object({
+        attributionWindow: duration.default('24h').describe('How long after a deployment an incident is still attributed to it (SPEC §5.7).'),
+        reworkLabels: z.array(z.string().min(1)).default(['hotfix']),
+      })
+      .strict()
+      .default({ attributionWindow: '24h', reworkLabels: ['hotfix'] }),
+    leadTime: z
+      .object({ unit: z.enum(['pr', 'commit']).default('pr') })
+      .strict()
+      .default({ unit: 'pr' }),
+    services: z
+      .record(z.string(), repoRef)
+      .default({})
+      .describe('Maps incident services (PagerDuty, Opsgenie) to repositories for `import incidents`.'),
+    thresholds: z.array(z.string().min(1)).default([]).describe('`--fail-on` expressions applied to every report.'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type SourceConfig = z.infer<typeof sourceSchema>;
+
+/** The config of a user who has not written one: every default. */
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Metrics bucket instants into days: the machine's own zone must never leak in.
+    env: { TZ: 'UTC', NO_COLOR: '1' },
+    testTimeout: 30_000,
+  },
+});
