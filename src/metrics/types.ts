@@ -112,7 +112,7 @@ export interface IncidentAttribution {
   by: 'reference' | 'window' | null;
 }
 
-/** One PR shipped by a deployment in scope, with its durations; for the slowest-changes list. */
+/** One PR shipped by a deployment in scope, with its durations (the result lists the slowest). */
 export interface ShippedChange {
   id: string;
   repoId: RepoId;
@@ -131,6 +131,7 @@ export interface MetricsResult {
   metrics: Metrics;
   undeployed: UndeployedPullRequest[];
   incidents: IncidentAttribution[];
+  /** The slowest changes in scope: the top ten by lead time and the top ten by lag. */
   changes: ShippedChange[];
   warnings: string[];
 }

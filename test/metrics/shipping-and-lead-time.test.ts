@@ -1,0 +1,257 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DAY,
+  HOUR,
+  NOVEMBER,
+  at,
+  chain,
+  commit,
+  deployment,
+  facts,
+  metricsFor,
+  pullRequest,
+  repository,
+  sha,
+} from '../helpers/builders.js';
+
+const prCommit = (label: string, authored: string) => ({ sha: sha(label), authoredAt: at(authored) });
+
+describe('SPEC §5.2 which deployment shipped a change', () => {
+  it('the baseline deployment counts as a deployment, but PRs it reaches are left out of every PR figure', () => {
+    // c1 ← c2 ← c3. Baseline D1 deploys c2 (reaching c1, c2); D2 deploys c3.
+    const commits = chain(['c1', 'c2', 'c3'], '2026-11-01T00:00:00Z');
+    const pullRequests = [
+      pullRequest(1, { merged: '2026-11-02T00:00:00Z', mergeCommitSha: sha('c1'), commits: [prCommit('p1', '2026-11-01T00:00:00Z')] }),
+      pullRequest(2, { merged: '2026-11-05T00:00:00Z', mergeCommitSha: sha('c3'), commits: [prCommit('p2', '2026-11-04T00:00:00Z')] }),
+    ];
+    const deployments = [deployment('1', 'c2', '2026-11-03T00:00:00Z'), deployment('2', 'c3', '2026-11-06T00:00:00Z')];
+    const { metrics, changes } = metricsFor(facts({ commits, pullRequests, deployments }));
+    expect(metrics.deploymentFrequency.deployments).toBe(2);
+    // Only PR 2: 11-06 − 11-04 = 2 days.
+    expect(metrics.leadTime).toMatchObject({ changes: 1, p50: 2 * DAY });
+    expect(changes.map((change) => change.number)).toEqual([2]);
+    // PR 1 is deployed (by the baseline), so it is not undeployed either.
+    expect(metrics.cycleTimeLag.undeployed.count).toBe(0);
+  });
+
+  it('squash merge: the squash commit is on main, the PR commits are not; lead time from the earliest PR commit', () => {
+    const commits = [commit('m1', [], '2026-11-01T00:00:00Z'), commit('sq', ['m1'], '2026-11-03T10:00:00Z')];
+    const pullRequests = [
+      pullRequest(3, {
+        merged: '2026-11-03T10:00:00Z',
+        mergeCommitSha: sha('sq'),
+        commits: [prCommit('x1', '2026-11-02T08:00:00Z'), prCommit('x2', '2026-11-02T12:00:00Z')],
+      }),
+    ];
+    const deployments = [deployment('0', 'm1', '2026-11-01T01:00:00Z'), deployment('1', 'sq', '2026-11-03T12:00:00Z')];
+    const { metrics } = metricsFor(facts({ commits, pullRequests, deployments }));
+    // 11-03 12:00 − 11-02 08:00 = 28 h; lag 12:00 − 10:00 = 2 h.
+    expect(metrics.leadTime).toMatchObject({ changes: 1, p50: 28 * HOUR });
+    expect(metrics.cycleTimeLag).toMatchObject({ count: 1, p50: 2 * HOUR });
+  });
+
+  it('rebase merge: the last rebased commit is the merged commit', () => {
+    const commits = [
+      commit('m1', [], '2026-11-01T00:00:00Z'),
+      commit('r1', ['m1'], '2026-11-02T09:00:00Z'),
+      commit('r2', ['r1'], '2026-11-02T10:00:00Z'),
+    ];
+    const pullRequests = [
+      pullRequest(4, {
+        merged: '2026-11-03T09:00:00Z',
+        mergeCommitSha: sha('r2'),
+        commits: [prCommit('o1', '2026-11-02T09:00:00Z'), prCommit('o2', '2026-11-02T10:00:00Z')],
+      }),
+    ];
+    const deployments = [deployment('0', 'm1', '2026-11-01T01:00:00Z'), deployment('1', 'r2', '2026-11-04T09:00:00Z')];
+    // 11-04 09:00 − 11-02 09:00 = 48 h.
+    expect(metricsFor(facts({ commits, pullRequests, deployments })).metrics.leadTime.p50).toBe(48 * HOUR);
+  });
+
+  it('fast-forward merge on GitLab: no merge or squash commit, the head sha is the merged commit', () => {
+    const gitlab = 'gitlab:acme/payments';
+    const repositories = [repository({ id: gitlab, forge: 'gitlab', fullName: 'acme/payments', webUrl: null })];
+    const commits = [
+      commit('m1', [], '2026-11-01T00:00:00Z', { repoId: gitlab }),
+      commit('h1', ['m1'], '2026-11-04T11:00:00Z', { repoId: gitlab }),
+      commit('h2', ['h1'], '2026-11-04T15:00:00Z', { repoId: gitlab }),
+    ];
+    const pullRequests = [
+      pullRequest(4, {
+        repoId: gitlab,
+        merged: '2026-11-05T10:00:00Z',
+        headSha: sha('h2'),
+        commits: [prCommit('h1', '2026-11-04T11:00:00Z'), prCommit('h2', '2026-11-04T15:00:00Z')],
+      }),
+      // A GitLab squash merge: no merge commit, so the squash commit is the merged commit.
+      pullRequest(5, {
+        repoId: gitlab,
+        merged: '2026-11-05T10:30:00Z',
+        squashCommitSha: sha('h2'),
+        headSha: sha('zz'),
+        commits: [prCommit('q1', '2026-11-05T08:00:00Z')],
+      }),
+    ];
+    const deployments = [
+      deployment('0', 'm1', '2026-11-01T01:00:00Z', { repoId: gitlab }),
+      deployment('1', 'h2', '2026-11-05T11:00:00Z', { repoId: gitlab }),
+    ];
+    const { metrics } = metricsFor(facts({ repositories, commits, pullRequests, deployments }));
+    // !4: 11-05 11:00 − 11-04 11:00 = 24 h; !5: 11:00 − 08:00 = 3 h → p50 of 3 h, 24 h = 13.5 h.
+    expect(metrics.leadTime).toMatchObject({ changes: 2, p50: 13.5 * HOUR });
+  });
+
+  it('the earliest deployment reaching the merged commit ships it, whatever the base branch', () => {
+    // main: m1 ← m2. A hotfix branch commit f1 (parent m1) is deployed first, then m2 (merge of f1).
+    const commits = [
+      commit('m1', [], '2026-11-01T00:00:00Z'),
+      commit('f1', ['m1'], '2026-11-02T00:00:00Z'),
+      commit('m2', ['m1', 'f1'], '2026-11-03T00:00:00Z'),
+    ];
+    const pullRequests = [
+      pullRequest(9, { merged: '2026-11-02T01:00:00Z', baseBranch: 'release/1.2', mergeCommitSha: sha('f1'), commits: [prCommit('f1', '2026-11-02T00:00:00Z')] }),
+    ];
+    const deployments = [
+      deployment('0', 'm1', '2026-11-01T01:00:00Z'),
+      deployment('hotfix', 'f1', '2026-11-02T02:00:00Z'),
+      deployment('main', 'm2', '2026-11-03T02:00:00Z'),
+    ];
+    const { changes, metrics } = metricsFor(facts({ commits, pullRequests, deployments }));
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.deploymentId).toBe('github:acme/shop:deployment:hotfix');
+    expect(metrics.leadTime.p50).toBe(2 * HOUR);
+  });
+
+  it('a deployment recorded with an abbreviated sha ships what the full sha reaches', () => {
+    const commits = chain(['c1', 'c2'], '2026-11-01T00:00:00Z');
+    const pullRequests = [pullRequest(1, { merged: '2026-11-02T00:00:00Z', mergeCommitSha: sha('c2'), commits: [prCommit('c2', '2026-11-01T01:00:00Z')] })];
+    const deployments = [
+      deployment('0', 'c1', '2026-11-01T02:00:00Z'),
+      deployment('1', 'c2', '2026-11-02T01:00:00Z', { sha: sha('c2').slice(0, 8) }),
+    ];
+    // 11-02 01:00 − 11-01 01:00 = 24 h.
+    expect(metricsFor(facts({ commits, pullRequests, deployments })).metrics.leadTime.p50).toBe(24 * HOUR);
+  });
+});
+
+describe('SPEC §5.4 lead time for changes', () => {
+  it('uses the earliest authored commit, not the first listed one', () => {
+    const commits = chain(['c1', 'c2'], '2026-11-01T00:00:00Z');
+    const pullRequests = [
+      pullRequest(1, {
+        merged: '2026-11-03T12:00:00Z',
+        mergeCommitSha: sha('c2'),
+        commits: [prCommit('late', '2026-11-03T00:00:00Z'), prCommit('early', '2026-11-02T00:00:00Z')],
+      }),
+    ];
+    const deployments = [deployment('0', 'c1', '2026-11-01T05:00:00Z'), deployment('1', 'c2', '2026-11-04T00:00:00Z')];
+    // 11-04 − 11-02 = 2 days (the first listed commit would give 1 day).
+    expect(metricsFor(facts({ commits, pullRequests, deployments })).metrics.leadTime).toMatchObject({ changes: 1, p50: 2 * DAY, level: 'high' });
+  });
+
+  it('p50, p75, p90 and mean over three PRs of 1 h, 3 h and 11 h', () => {
+    const commits = chain(['c1', 'c2', 'c3', 'c4'], '2026-11-01T00:00:00Z');
+    const deployedAt = '2026-11-10T12:00:00Z';
+    const pullRequests = [
+      pullRequest(1, { merged: '2026-11-10T11:00:00Z', mergeCommitSha: sha('c2'), commits: [prCommit('a', '2026-11-10T11:00:00Z')] }),
+      pullRequest(2, { merged: '2026-11-10T11:00:00Z', mergeCommitSha: sha('c3'), commits: [prCommit('b', '2026-11-10T09:00:00Z')] }),
+      pullRequest(3, { merged: '2026-11-10T11:00:00Z', mergeCommitSha: sha('c4'), commits: [prCommit('c', '2026-11-10T01:00:00Z')] }),
+    ];
+    const deployments = [deployment('0', 'c1', '2026-11-01T05:00:00Z'), deployment('1', 'c4', deployedAt)];
+    const { leadTime } = metricsFor(facts({ commits, pullRequests, deployments })).metrics;
+    // sorted 1 h, 3 h, 11 h: p50 = 3 h; p75 rank 1.5 → 3 + 0.5·8 = 7 h; p90 rank 1.8 → 3 + 0.8·8 = 9.4 h; mean 5 h.
+    expect(leadTime.changes).toBe(3);
+    expect(leadTime.p50).toBe(3 * HOUR);
+    expect(leadTime.p75).toBe(7 * HOUR);
+    expect(leadTime.p90).toBeCloseTo(9.4 * HOUR, 6);
+    expect(leadTime.mean).toBe(5 * HOUR);
+    expect(leadTime.level).toBe('elite');
+  });
+
+  it('a negative value is left out and named in warnings', () => {
+    const commits = chain(['c1', 'c2'], '2026-11-01T00:00:00Z');
+    const pullRequests = [
+      pullRequest(1, { merged: '2026-11-03T00:00:00Z', mergeCommitSha: sha('c2'), commits: [prCommit('skewed', '2026-11-05T00:00:00Z')] }),
+    ];
+    const deployments = [deployment('0', 'c1', '2026-11-01T05:00:00Z'), deployment('1', 'c2', '2026-11-04T00:00:00Z')];
+    const result = metricsFor(facts({ commits, pullRequests, deployments }));
+    expect(result.metrics.leadTime.changes).toBe(0);
+    expect(result.metrics.leadTime.p50).toBeNull();
+    expect(result.warnings.some((w) => w.includes('lead time of github:acme/shop#1 is negative'))).toBe(true);
+  });
+
+  it('bots are left out of PR figures (REST [bot], exclude.authors, GitLab bot users, forge flag), their deployments still count', () => {
+    const commits = chain(['c1', 'c2'], '2026-11-01T00:00:00Z');
+    const shipped = (number: number, author: string, isBot = false) =>
+      pullRequest(number, { author, isBot, merged: '2026-11-03T00:00:00Z', mergeCommitSha: sha('c2'), commits: [prCommit(`b${number}`, '2026-11-02T00:00:00Z')] });
+    const pullRequests = [
+      shipped(20, 'alice'),
+      shipped(21, 'renovate-bot'),
+      shipped(22, 'dependabot[bot]'),
+      shipped(23, 'project_42_bot_3f9a'),
+      shipped(24, 'release-app', true),
+      // An undeployed bot PR is not "undeployed" either.
+      pullRequest(25, { author: 'Renovate-Bot', merged: '2026-11-20T00:00:00Z', mergeCommitSha: sha('zz') }),
+    ];
+    const deployments = [deployment('0', 'c1', '2026-11-01T05:00:00Z'), deployment('1', 'c2', '2026-11-04T00:00:00Z')];
+    const result = metricsFor(facts({ commits, pullRequests, deployments }));
+    expect(result.metrics.leadTime).toMatchObject({ changes: 1, p50: 2 * DAY });
+    expect(result.metrics.cycleTimeLag.count).toBe(1);
+    expect(result.metrics.cycleTimeLag.undeployed.count).toBe(0);
+    expect(result.metrics.deploymentFrequency.deployments).toBe(2);
+    expect(result.warnings).toContain('4 bot PRs left out of lead time and cycle-time figures');
+  });
+
+  it('with leadTime.unit "commit", every commit a deployment ships has a lead time', () => {
+    const commits = chain(['c1', 'c2', 'c3'], '2026-11-01T00:00:00Z'); // authored 00:00, 01:00, 02:00
+    const deployments = [deployment('0', 'c1', '2026-11-01T05:00:00Z'), deployment('1', 'c3', '2026-11-02T02:00:00Z')];
+    const { leadTime } = metricsFor(facts({ commits, deployments }), NOVEMBER, { leadTimeUnit: 'commit' }).metrics;
+    // c2: 11-02 02:00 − 11-01 01:00 = 25 h; c3: 24 h → p50 24.5 h.
+    expect(leadTime).toMatchObject({ changes: 2, p50: 24.5 * HOUR });
+  });
+});
+
+describe('SPEC §5.5 cycle-time lag and the phases before it', () => {
+  it('coding, pickup, review and lag per PR; a PR without review has no pickup or review', () => {
+    const commits = chain(['c1', 'c2', 'c3'], '2026-11-01T00:00:00Z');
+    const pullRequests = [
+      pullRequest(1, {
+        createdAt: at('2026-11-02T06:00:00Z'),
+        firstReviewAt: at('2026-11-02T09:00:00Z'),
+        merged: '2026-11-02T15:00:00Z',
+        mergeCommitSha: sha('c2'),
+        commits: [prCommit('a', '2026-11-02T00:00:00Z')],
+      }),
+      pullRequest(2, {
+        createdAt: at('2026-11-02T01:00:00Z'),
+        merged: '2026-11-02T05:00:00Z',
+        mergeCommitSha: sha('c3'),
+        commits: [prCommit('b', '2026-11-02T00:00:00Z')],
+      }),
+    ];
+    const deployments = [deployment('0', 'c1', '2026-11-01T05:00:00Z'), deployment('1', 'c3', '2026-11-03T00:00:00Z')];
+    const lag = metricsFor(facts({ commits, pullRequests, deployments })).metrics.cycleTimeLag;
+    // PR 1: coding 6 h, pickup 3 h, review 6 h, lag 9 h. PR 2: coding 1 h, lag 19 h.
+    expect(lag.phases.coding).toMatchObject({ count: 2, p50: 3.5 * HOUR, mean: 3.5 * HOUR });
+    expect(lag.phases.pickup).toMatchObject({ count: 1, p50: 3 * HOUR });
+    expect(lag.phases.review).toMatchObject({ count: 1, p50: 6 * HOUR });
+    expect(lag).toMatchObject({ count: 2, p50: 14 * HOUR, p90: 18 * HOUR, mean: 14 * HOUR });
+  });
+
+  it('undeployed: merged into the default branch before `to` (also before `from`), not reached by a deployment finished before `to`', () => {
+    const commits = chain(['c1', 'c2', 'c3'], '2026-10-01T00:00:00Z');
+    const pullRequests = [
+      pullRequest(30, { merged: '2026-10-20T00:00:00Z', mergeCommitSha: sha('c2') }), // waiting since before the window
+      pullRequest(31, { merged: '2026-11-10T00:00:00Z', mergeCommitSha: sha('c3') }), // deployed only after `to`
+      pullRequest(32, { merged: '2026-11-10T00:00:00Z', mergeCommitSha: sha('r1'), baseBranch: 'release' }), // not the default branch
+      pullRequest(33, { merged: '2026-10-01T00:00:00Z', mergeCommitSha: sha('c1') }), // reached by the baseline
+      pullRequest(34, { merged: '2026-11-29T00:00:00Z', mergeCommitSha: sha('c3') }), // merged at `to`: not before it
+      pullRequest(35, { title: 'open' }), // never merged
+    ];
+    const deployments = [deployment('0', 'c1', '2026-11-02T00:00:00Z'), deployment('late', 'c3', '2026-11-30T00:00:00Z')];
+    const result = metricsFor(facts({ commits, pullRequests, deployments }));
+    expect(result.undeployed.map((pr) => pr.number)).toEqual([30, 31]);
+    // oldest: 11-29 − 10-20 = 40 days.
+    expect(result.metrics.cycleTimeLag.undeployed).toEqual({ count: 2, oldestAgeSeconds: 40 * DAY });
+  });
+});
