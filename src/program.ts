@@ -1,18 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
-import { createRequire } from 'node:module';
 import { DorametricsError, ExitCode } from './util/errors.js';
 import type { Io } from './util/io.js';
 import { resolveGlobalOptions, type CommandContext } from './commands/context.js';
+import { TOOL_VERSION as version } from './version.js';
 
 /**
  * Every command is declared here and its handler imported lazily, so `--help` loads neither
  * SQLite nor any forge SDK (STYLE habit 6). Handlers return an exit code; `run` returns it.
  */
 
-const require = createRequire(import.meta.url);
-const { version } = require('../package.json') as { version: string };
-
-export const TOOL_VERSION = version;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
