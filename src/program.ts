@@ -83,7 +83,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   const record = program
     .command('record')
-    .description('write one deployment or incident into the store (for CI jobs and on-call tools)');
+    .description('write one deployment or incident into the store (for CI jobs and on-call tools)')
+    .addHelpText('after', examples([
+      'dorametrics record deployment --repo github:acme/shop --sha "$GITHUB_SHA"',
+      'dorametrics record incident --repo github:acme/shop --id INC-42 --opened 2026-11-02T15:00:00Z',
+    ]));
 
   record
     .command('deployment')
@@ -117,7 +121,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     ]))
     .action(handle(async () => (await import('./commands/record.js')).recordIncident));
 
-  const importCommand = program.command('import').description('bulk-load facts from files');
+  const importCommand = program
+    .command('import')
+    .description('bulk-load facts from files')
+    .addHelpText('after', examples(['dorametrics import incidents incidents.csv']));
   importCommand
     .command('incidents')
     .description('load incidents from a CSV or JSON file (generic, PagerDuty or Opsgenie export)')

@@ -1,0 +1,197 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { parseRepoId, repoId as makeRepoId } from '../domain/ids.js';
+import type { Facts, RepoId } from '../domain/types.js';
+import { computeMetrics } from '../metrics/engine.js';
+import { buildModel, type ModelOptions } from '../metrics/model.js';
+import type { MetricsResult } from '../metrics/types.js';
+import { TOOL_VERSION } from '../version.js';
+import { buildReportDocument } from '../report/document.js';
+import { renderReport, type ReportFormat } from '../report/render.js';
+import { evaluateThresholds, parseThreshold, type Threshold } from '../report/thresholds.js';
+import { closeStore, openStore } from '../store/db.js';
+import { loadFacts } from '../store/facts.js';
+import { ExitCode, StoreError, UsageError } from '../util/errors.js';
+import { parseDuration } from '../util/time.js';
+import type { CommandContext } from './context.js';
+import { previousWindow, resolveWindow } from './window.js';
+
+export interface ReportFlags {
+  from?: string;
+  to?: string;
+  since?: string;
+  tz?: string;
+  repo?: string[];
+  team?: string;
+  env: string;
+  format?: ReportFormat;
+  output?: string;
+  compare?: boolean;
+  failOn?: string[];
+}
+
+/**
+ * `dorametrics report`: everything the user typed is checked before the store is opened,
+ * the facts are loaded once, and the full report is written before a breached threshold
+ * turns into exit code 1 (SPEC §2).
+ */
+export async function execute(flags: ReportFlags, ctx: CommandContext): Promise<number> {
+  const config = loadConfig(ctx.global.configPath, ctx.global.configExplicit);
+  const window = resolveWindow(flags, ctx.io.now(), config.timezone);
+  const thresholds: Threshold[] = [
+    ...config.thresholds.map((expr, index) => parseThreshold(expr, `config thresholds[${index}]`)),
+    ...(flags.failOn ?? []).map((expr) => parseThreshold(expr, '--fail-on')),
+  ];
+  const requestedRepos = (flags.repo ?? []).map(checkRepoFlag);
+  const teamRepos = flags.team === undefined ? undefined : teamMembers(config, flags.team);
+
+  // A report never creates a store: a missing one is a wrong --db or a store not filled yet.
+  if (!existsSync(ctx.global.dbPath)) {
+    throw new StoreError(
+      `no store at ${ctx.global.dbPath}`,
+      'run "dorametrics sync" or "dorametrics record" first, or point --db / DORAMETRICS_DB at your store',
+    );
+  }
+  const started = performance.now();
+  const store = openStore(ctx.global.dbPath);
+  let facts: Facts;
+  try {
+    facts = loadFacts(store);
+  } finally {
+    closeStore(store);
+  }
+
+  const loaded = performance.now();
+  const { repos, warnings: scopeWarnings } = resolveScope(facts, config, requestedRepos, teamRepos, flags.team);
+  const model = buildModel(facts, repos, modelOptions(config, flags.env));
+  const result = computeMetrics(model, window, repos);
+  result.warnings.unshift(...scopeWarnings);
+  const byRepo: Record<string, MetricsResult> = {};
+  for (const repo of repos) byRepo[repo] = computeMetrics(model, window, [repo]);
+  const previous = flags.compare
+    ? { window: previousWindow(window), result: computeMetrics(model, previousWindow(window), repos) }
+    : undefined;
+
+  if (ctx.global.verbose) {
+    ctx.io.stderr(
+      `loaded ${facts.commits.length} commits, ${facts.pullRequests.length} PRs, ${facts.deployments.length} deployments, ` +
+        `${facts.incidents.length} incidents in ${Math.round(loaded - started)} ms; computed in ${Math.round(performance.now() - loaded)} ms\n`,
+    );
+  }
+
+  const thresholdResults = evaluateThresholds(thresholds, result.metrics);
+  const document = buildReportDocument({
+    window,
+    scope: { repos, environment: flags.env, ...(flags.team === undefined ? {} : { team: flags.team }) },
+    result,
+    byRepo,
+    ...(previous ? { previous } : {}),
+    thresholds: thresholdResults,
+    generatedAt: ctx.io.now(),
+    version: TOOL_VERSION,
+  });
+
+  const format: ReportFormat = flags.format ?? (flags.output === undefined && ctx.io.stdoutIsTTY ? 'table' : 'json');
+  const text = renderReport(document, format, { color: flags.output === undefined && ctx.global.color });
+  if (flags.output === undefined) {
+    ctx.io.stdout(text);
+  } else {
+    writeOutput(path.resolve(ctx.io.cwd, flags.output), text);
+    if (!ctx.global.quiet) ctx.io.stderr(`report written to ${flags.output}\n`);
+  }
+
+  const breached = thresholdResults.filter((threshold) => !threshold.passed);
+  if (breached.length > 0) {
+    if (!ctx.global.quiet) {
+      for (const threshold of breached) ctx.io.stderr(`threshold breached: ${threshold.expr} (actual ${threshold.actual})\n`);
+    }
+    return ExitCode.thresholdBreached;
+  }
+  return ExitCode.ok;
+}
+
+export function modelOptions(config: Config, environment: string): ModelOptions {
+  const configuredEnvironments = new Map<RepoId, string[]>();
+  for (const source of config.sources) {
+    const id = source.type === 'github' ? makeRepoId('github', source.repo) : makeRepoId('gitlab', source.project);
+    if (source.deployments.environments) configuredEnvironments.set(id, source.deployments.environments);
+  }
+  return {
+    environment,
+    configuredEnvironments,
+    excludedAuthors: config.exclude.authors,
+    attributionWindowSeconds: parseDuration(config.failure.attributionWindow)!,
+    reworkLabels: config.failure.reworkLabels,
+    leadTimeUnit: config.leadTime.unit,
+  };
+}
+
+function checkRepoFlag(value: string): RepoId {
+  if (!parseRepoId(value)) {
+    throw new UsageError(`--repo "${value}" is not a repository id`, 'use github:owner/repo or gitlab:group/project');
+  }
+  return value;
+}
+
+function teamMembers(config: Config, team: string): RepoId[] {
+  const members = config.teams[team];
+  if (!members) {
+    const known = Object.keys(config.teams);
+    throw new UsageError(
+      `--team "${team}" is not in the config's "teams"`,
+      known.length > 0 ? `known teams: ${known.join(', ')}` : 'define teams in dorametrics.config.json',
+    );
+  }
+  return members;
+}
+
+/**
+ * The repositories a report covers: those named by `--repo` and `--team` (both narrow, so
+ * together they intersect), else every repository the store or the config knows.
+ */
+function resolveScope(
+  facts: Facts,
+  config: Config,
+  requested: RepoId[],
+  teamRepos: RepoId[] | undefined,
+  team: string | undefined,
+): { repos: RepoId[]; warnings: string[] } {
+  const stored = new Set<RepoId>([
+    ...facts.repositories.map((r) => r.id),
+    ...facts.deployments.map((d) => d.repoId),
+    ...facts.incidents.map((i) => i.repoId),
+    ...facts.pullRequests.map((p) => p.repoId),
+  ]);
+  const configured = config.sources.map((s) => (s.type === 'github' ? makeRepoId('github', s.repo) : makeRepoId('gitlab', s.project)));
+  const known = new Set([...stored, ...configured]);
+  for (const repo of requested) {
+    if (!known.has(repo)) {
+      throw new UsageError(
+        `--repo "${repo}" is neither in the store nor in the config`,
+        known.size > 0 ? `known repositories: ${[...known].sort().join(', ')}` : 'record or sync something first',
+      );
+    }
+  }
+  let repos: RepoId[];
+  if (requested.length > 0 && teamRepos) {
+    repos = requested.filter((repo) => teamRepos.includes(repo));
+    if (repos.length === 0) throw new UsageError(`none of the --repo values belongs to --team "${team}"`);
+  } else {
+    repos = requested.length > 0 ? requested : teamRepos ?? [...known];
+  }
+  repos = [...new Set(repos)].sort();
+  const warnings = repos.filter((repo) => !stored.has(repo)).map((repo) => `${repo}: nothing stored yet (run "dorametrics sync" or "dorametrics record")`);
+  return { repos, warnings };
+}
+
+function writeOutput(file: string, text: string): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new UsageError(`--output "${file}" cannot be written: ${(error as Error).message}`);
+  }
+}
