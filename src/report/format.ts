@@ -1,5 +1,5 @@
 import { formatDuration } from '../util/time.js';
-import type { ValueKind } from './thresholds.js';
+import { tryParseThreshold, type ValueKind } from './thresholds.js';
 
 /**
  * Human units for people reading a report (table now, Markdown later). Every formatter
@@ -37,6 +37,12 @@ export function formatValue(kind: ValueKind, value: number | null): string {
     case 'frequency':
       return formatNumber(value);
   }
+}
+
+/** A threshold's actual value in the unit of the metric its expression names: `2d 4h`, `12.5%`. */
+export function formatThresholdActual(expr: string, actual: number | null): string {
+  const threshold = tryParseThreshold(expr);
+  return threshold ? formatValue(threshold.kind, actual) : formatNumber(actual);
 }
 
 /**

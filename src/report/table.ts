@@ -8,10 +8,11 @@ import {
   formatNumber,
   formatPercent,
   formatSeconds,
+  formatThresholdActual,
   formatValue,
   formatWindow,
 } from './format.js';
-import { tryParseThreshold, type ValueKind } from './thresholds.js';
+import type { ValueKind } from './thresholds.js';
 
 /**
  * The terminal table (SPEC §6): one row per metric with its headline value in human units,
@@ -215,8 +216,7 @@ function byRepoTable(doc: ReportDocument, chalk: ChalkInstance): string {
 
 function thresholdList(doc: ReportDocument, chalk: ChalkInstance): string {
   const lines = doc.thresholds.map(({ expr, actual, passed }) => {
-    const threshold = tryParseThreshold(expr);
-    const shown = threshold ? formatValue(threshold.kind, actual) : formatNumber(actual);
+    const shown = formatThresholdActual(expr, actual);
     const status = passed ? chalk.green('pass') : chalk.red('FAIL');
     const note = actual === null ? ' (undefined, so not breached)' : '';
     return `  ${status}  ${expr}  (actual ${shown}${note})`;

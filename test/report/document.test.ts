@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { buildReportDocument, reportDocumentSchema } from '../../src/report/document.js';
 import { evaluateThresholds, parseThresholds } from '../../src/report/thresholds.js';
+import * as engine from '../helpers/builders.js';
 import { PREVIOUS_WINDOW, emptyMetrics, result, sampleDocument, sampleInput, sampleMetrics } from './builders.js';
 
 describe('buildReportDocument (SPEC §6)', () => {
@@ -96,5 +97,32 @@ describe('reportDocumentSchema is strict', () => {
     const doc = structuredClone(sampleDocument()) as Record<string, any>;
     doc.window.from = '2026-10-30';
     expect(reportDocumentSchema.safeParse(doc).success).toBe(false);
+  });
+});
+
+describe('the engine output fits the document schema', () => {
+  it('for an empty store and for a small scenario', () => {
+    const { chain, deployment, facts, incident, metricsFor, pullRequest, sha, at, NOVEMBER } = engine;
+    const scenario = facts({
+      commits: chain(['a', 'b', 'c'], '2026-11-02T09:00:00Z'),
+      pullRequests: [
+        pullRequest(1, {
+          merged: '2026-11-03T10:00:00Z', mergeCommitSha: sha('b'), firstCommitAt: at('2026-11-02T09:00:00Z'),
+          firstReviewAt: at('2026-11-02T15:00:00Z'), createdAt: at('2026-11-02T12:00:00Z'),
+        }),
+        pullRequest(2, { merged: '2026-11-20T10:00:00Z', mergeCommitSha: sha('c') }),
+      ],
+      deployments: [deployment('1', 'a', '2026-11-02T10:00:00Z'), deployment('2', 'b', '2026-11-04T10:00:00Z')],
+      incidents: [incident('1', '2026-11-04T12:00:00Z', '2026-11-04T13:00:00Z'), incident('2', '2026-11-10T12:00:00Z', null)],
+    });
+    for (const engineResult of [metricsFor(facts({})), metricsFor(scenario)]) {
+      const doc = buildReportDocument(
+        sampleInput({ window: NOVEMBER, result: engineResult, byRepo: { 'github:acme/shop': engineResult } }),
+      );
+      expect(reportDocumentSchema.safeParse(doc).success).toBe(true);
+    }
+    const doc = buildReportDocument(sampleInput({ window: NOVEMBER, result: metricsFor(scenario), byRepo: {} }));
+    expect(doc.metrics.deploymentFrequency.deployments).toBe(2);
+    expect(doc.details.incidents.length).toBeGreaterThan(0);
   });
 });

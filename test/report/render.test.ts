@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { reportDocumentSchema } from '../../src/report/document.js';
-import { formatChange, formatNumber, formatPercent, formatSeconds, formatWindow } from '../../src/report/format.js';
+import {
+  formatChange,
+  formatNumber,
+  formatPercent,
+  formatSeconds,
+  formatThresholdActual,
+  formatWindow,
+} from '../../src/report/format.js';
 import { renderJson } from '../../src/report/json.js';
 import { REPORT_FORMATS, renderReport } from '../../src/report/render.js';
 import { renderTable } from '../../src/report/table.js';
@@ -68,6 +75,10 @@ describe('human units', () => {
     [formatChange('frequency', 3.5, 2), '+1.5'],
     [formatChange('count', 3, 3), '±0'],
     [formatChange('duration', null, 259_200), '—'],
+    [formatThresholdActual('leadTime.p50>2d', 187_200), '2d 4h'],
+    [formatThresholdActual('changeFailureRate.rate>15%', 0.2), '20%'],
+    [formatThresholdActual('deploymentFrequency.perWeek<3', 2.5), '2.5'],
+    [formatThresholdActual('leadTime.p50>2d', null), '—'],
   ])('%s is %s', (actual, expected) => {
     expect(actual).toBe(expected);
   });
