@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
+import type { configSchema } from '../config/schema.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 
@@ -12,8 +14,11 @@ import type { CommandContext } from './context.js';
 /** Where the JSON Schema of the config lands when dorametrics is a dependency of the project. */
 export const CONFIG_SCHEMA_REF = './node_modules/dorametrics/schemas/config.schema.json';
 
-/** The starter config; it validates against `configSchema` (asserted in the tests). */
-export function starterConfig(schemaRef: string = CONFIG_SCHEMA_REF): Record<string, unknown> {
+/**
+ * The starter config. Typed as the schema's input so the compiler checks its shape; the
+ * tests check the refinements (time zone, durations, patterns) with `configSchema` itself.
+ */
+export function starterConfig(schemaRef: string = CONFIG_SCHEMA_REF): z.input<typeof configSchema> {
   return {
     $schema: schemaRef,
     timezone: 'UTC',
