@@ -11,6 +11,7 @@ import type { MetricsResult } from '../metrics/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { buildReportDocument } from '../report/document.js';
 import { renderReport, type ReportFormat } from '../report/render.js';
+import { formatThresholdActual } from '../report/format.js';
 import { evaluateThresholds, parseThreshold, type Threshold } from '../report/thresholds.js';
 import { closeStore, openStore } from '../store/db.js';
 import { loadFacts } from '../store/facts.js';
@@ -106,7 +107,7 @@ export async function execute(flags: ReportFlags, ctx: CommandContext): Promise<
   const breached = thresholdResults.filter((threshold) => !threshold.passed);
   if (breached.length > 0) {
     if (!ctx.global.quiet) {
-      for (const threshold of breached) ctx.io.stderr(`threshold breached: ${threshold.expr} (actual ${threshold.actual})\n`);
+      for (const threshold of breached) ctx.io.stderr(`threshold breached: ${threshold.expr} (actual ${formatThresholdActual(threshold.expr, threshold.actual)})\n`);
     }
     return ExitCode.thresholdBreached;
   }

@@ -54,9 +54,10 @@ describe('dorametrics report', () => {
     const doc = reportDocumentSchema.parse(JSON.parse(result.stdout));
     expect(doc.window).toEqual({ from: '2026-11-01T00:00:00.000Z', to: '2026-11-29T00:00:00.000Z', timezone: 'UTC' });
     expect(doc.scope).toEqual({ repos: [REPO], environment: 'production' });
-    // D1, D2, D3, D5 on four days. perDay 4/28; weekly buckets back from 11-29 hold 0, 0, 1, 3 days → median 0.
+    // D1, D2, D3, D5 on four days. perDay 4/28; weekly buckets back from 11-29 hold 0, 0, 1, 3 days →
+    // median (0 + 1) / 2 = 0.5, below 1, so the level comes from perWeek 1 ≥ 0.25: medium.
     expect(doc.metrics.deploymentFrequency).toEqual({
-      deployments: 4, deployDays: 4, perDay: 4 / 28, perWeek: 1, medianDeployDaysPerWeek: 0, level: 'medium',
+      deployments: 4, deployDays: 4, perDay: 4 / 28, perWeek: 1, medianDeployDaysPerWeek: 0.5, level: 'medium',
     });
     // D2 (INC-1 by window) and D3 (INC-2 by reference) failed: 2 of 4.
     expect(doc.metrics.changeFailureRate).toEqual({ deployments: 4, failedDeployments: 2, rate: 0.5, level: 'low' });
