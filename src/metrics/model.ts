@@ -78,6 +78,9 @@ export interface RepoModel {
   warnings: string[];
 }
 
+/** The earliest successful deployment whose sha has `sha` among its ancestors (SPEC §5.2). */
+type FirstReach = (sha: string) => DeploymentNode | null;
+
 export interface Model {
   repos: Map<RepoId, RepoModel>;
   options: ModelOptions;
@@ -155,18 +158,19 @@ function buildRepoModel(
 
   // SPEC §5.2: walking deployments oldest first, each commit belongs to the first one that
   // reaches it. One pass over the graph per repository, whatever the number of deployments.
-  const firstReach = new Map<string, number>();
-  const visited = new Set<string>();
+  const nodeIds = nodes.map((node) => graph.intern(node.sha));
+  const reachedBy = new Int32Array(graph.size).fill(-1);
   const unknownShas: string[] = [];
   nodes.forEach((node, index) => {
     if (!graph.has(node.sha)) unknownShas.push(node.sha);
-    graph.walkNew(node.sha, visited, (sha) => {
-      firstReach.set(sha, index);
-      if (options.leadTimeUnit === 'commit') {
-        const commit = graph.commit(sha);
-        if (commit && !isBotCommit(commit, isBot)) node.shippedCommits.push(commit);
-      }
-    });
+    const collect =
+      options.leadTimeUnit === 'commit'
+        ? (id: number) => {
+            const commit = graph.commitOf(id);
+            if (commit && !isBotCommit(commit, isBot)) node.shippedCommits.push(commit);
+          }
+        : undefined;
+    graph.walkNew(nodeIds[index]!, reachedBy, index, collect);
   });
   if (unknownShas.length > 0) {
     warnings.push(
@@ -174,10 +178,16 @@ function buildRepoModel(
         `(e.g. ${unknownShas[0]!.slice(0, 12)}); such a deployment only ships a PR whose merged commit is exactly that sha`,
     );
   }
+  /** The earliest deployment reaching `sha` (a full or abbreviated sha), if any. */
+  const firstReach: FirstReach = (sha) => {
+    const id = graph.idOf(graph.resolve(sha));
+    const index = id === undefined || id >= reachedBy.length ? -1 : reachedBy[id]!;
+    return index === -1 ? null : nodes[index]!;
+  };
 
-  markRollbacks(nodes, graph, firstReach);
-  const mergedPullRequests = shipPullRequests(repository, facts.pullRequests, nodes, graph, firstReach, options, isBot, warnings);
-  const incidents = attributeIncidents(repository, facts, nodes, graph, firstReach, mergedPullRequests, options);
+  markRollbacks(nodes, nodeIds, graph, reachedBy);
+  const mergedPullRequests = shipPullRequests(repository, facts.pullRequests, firstReach, options, isBot, warnings);
+  const incidents = attributeIncidents(repository, facts, nodes, firstReach, mergedPullRequests, options);
   return { repository, deployments: nodes, mergedPullRequests, incidents, warnings };
 }
 
@@ -232,13 +242,14 @@ function deploymentTimeline(
  * first cannot be an ancestor of an earlier deployment's sha, so only re-deployed shas are
  * walked, and only through commits already deployed by then.
  */
-function markRollbacks(nodes: DeploymentNode[], graph: CommitGraph, firstReach: ReadonlyMap<string, number>): void {
+function markRollbacks(nodes: DeploymentNode[], nodeIds: readonly number[], graph: CommitGraph, reachedBy: Int32Array): void {
   for (let i = 1; i < nodes.length; i++) {
     const node = nodes[i]!;
     const previous = nodes[i - 1]!;
-    if (node.sha === previous.sha || (firstReach.get(node.sha) ?? i) >= i) continue;
-    const reachedBefore = (sha: string) => (firstReach.get(sha) ?? Infinity) < i;
-    if (graph.isStrictAncestor(node.sha, previous.sha, reachedBefore)) {
+    const id = nodeIds[i]!;
+    if (id === nodeIds[i - 1] || reachedBy[id]! >= i) continue;
+    const reachedBefore = (other: number) => other < reachedBy.length && reachedBy[other]! !== -1 && reachedBy[other]! < i;
+    if (graph.isStrictAncestor(id, nodeIds[i - 1]!, reachedBefore)) {
       node.isRollback = true;
       previous.rolledBack = true;
     }
@@ -249,9 +260,7 @@ function markRollbacks(nodes: DeploymentNode[], graph: CommitGraph, firstReach: 
 function shipPullRequests(
   repository: Repository,
   pullRequests: readonly PullRequest[],
-  nodes: readonly DeploymentNode[],
-  graph: CommitGraph,
-  firstReach: ReadonlyMap<string, number>,
+  firstReach: FirstReach,
   options: ModelOptions,
   isBot: ReturnType<typeof botMatcher>,
   warnings: string[],
@@ -268,16 +277,14 @@ function shipPullRequests(
       revertPrIds.add(pr.id);
       for (const number of named) revertedNumbersSet.add(number);
     }
-    const sha = mergedCommitOf(pr, repository.forge);
-    if (sha === null) withoutMergedCommit++;
-    const mergedCommit = sha === null ? null : graph.resolve(sha);
-    const index = mergedCommit === null ? undefined : firstReach.get(mergedCommit);
+    const mergedCommit = mergedCommitOf(pr, repository.forge);
+    if (mergedCommit === null) withoutMergedCommit++;
     merged.push({
       pr,
       mergedCommit,
       isBot: isBotPullRequest(pr, isBot),
       firstCommitAt: firstCommitAt(pr),
-      deployment: index === undefined ? null : nodes[index]!,
+      deployment: mergedCommit === null ? null : firstReach(mergedCommit),
     });
   }
   if (withoutMergedCommit > 0) {
@@ -301,8 +308,7 @@ function attributeIncidents(
   repository: Repository,
   facts: RepoFacts,
   nodes: readonly DeploymentNode[],
-  graph: CommitGraph,
-  firstReach: ReadonlyMap<string, number>,
+  firstReach: FirstReach,
   mergedPullRequests: readonly MergedPullRequest[],
   options: ModelOptions,
 ): AttributedIncident[] {
@@ -313,8 +319,7 @@ function attributeIncidents(
     for (const reference of incidentReferences(incident.body, repository)) {
       let node: DeploymentNode | null = null;
       if (reference.kind === 'commit') {
-        const index = firstReach.get(graph.resolve(reference.sha));
-        node = index === undefined ? null : nodes[index]!;
+        node = firstReach(reference.sha);
       } else {
         node = prByNumber.get(reference.number)?.deployment ?? null;
       }

@@ -86,9 +86,32 @@ export function sinceStart(span: string, to: number, timeZone: string): number |
 }
 
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+const localDateCache = new Map<string, Map<number, string>>();
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
 
-/** The calendar date (`YYYY-MM-DD`) of an instant in `timeZone`: the unit of "deploy days". */
+/**
+ * The calendar date (`YYYY-MM-DD`) of an instant in `timeZone`: the unit of "deploy days".
+ * Every UTC offset and every transition of today's zones falls on a quarter hour, so the
+ * date is constant within an aligned quarter hour and is cached per quarter hour (Intl
+ * formatting is the slow part of bucketing thousands of deployments).
+ */
 export function localDate(instant: number, timeZone: string): string {
+  let cache = localDateCache.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    localDateCache.set(timeZone, cache);
+  }
+  const quarter = Math.floor(instant / QUARTER_HOUR_MS);
+  let date = cache.get(quarter);
+  if (date === undefined) {
+    date = formatLocalDate(instant, timeZone);
+    if (cache.size > 100_000) cache.clear();
+    cache.set(quarter, date);
+  }
+  return date;
+}
+
+function formatLocalDate(instant: number, timeZone: string): string {
   let formatter = dateFormatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
