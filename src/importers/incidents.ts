@@ -5,7 +5,7 @@ import { isoUtc } from '../util/time.js';
 import { parseExportInstant } from './instants.js';
 import { detectLayout, LAYOUTS, type Layout, type LayoutName } from './layouts.js';
 import { resolveRepo, type ServiceMap } from './repos.js';
-import { readTable, type Field, type SourceRow } from './tabular.js';
+import { normalizeName, readTable, type Field, type SourceRow } from './tabular.js';
 
 /**
  * `import incidents` without the I/O: file text in, incidents out. Every row is validated
@@ -90,7 +90,7 @@ function convertRow(row: SourceRow, layout: Layout, options: IncidentImportOptio
  */
 function rowRepo(row: SourceRow, layout: Layout, options: IncidentImportOptions): RepoId {
   for (const key of layout.repo) {
-    const field = row.fields.get(key);
+    const field = fieldOf(row, key);
     if (!field || field.value === '') continue;
     // A value with a colon is meant as a repository id: a malformed one is an error, not a service.
     if (field.value.includes(':') && !parseRepoId(field.value)) {
@@ -103,7 +103,7 @@ function rowRepo(row: SourceRow, layout: Layout, options: IncidentImportOptions)
   }
   let unmapped: Field | null = null;
   for (const key of layout.service) {
-    const field = row.fields.get(key);
+    const field = fieldOf(row, key);
     if (!field || field.value === '') continue;
     // Opsgenie's `teams` and `impactedServices` hold lists: any listed name may be the mapped one.
     const candidates = [field.value, ...field.value.split(',').map((part) => part.trim())];
@@ -162,9 +162,13 @@ function instant(field: Field, row: SourceRow, options: IncidentImportOptions): 
   return value;
 }
 
+function fieldOf(row: SourceRow, column: string): Field | undefined {
+  return row.fields.get(normalizeName(column));
+}
+
 function firstField(row: SourceRow, keys: readonly string[]): Field | null {
   for (const key of keys) {
-    const field = row.fields.get(key);
+    const field = fieldOf(row, key);
     if (field && field.value !== '') return field;
   }
   return null;
@@ -173,7 +177,7 @@ function firstField(row: SourceRow, keys: readonly string[]): Field | null {
 /** The column to name when a value is missing: the file's own spelling if it has the column. */
 function columnLabel(row: SourceRow, keys: readonly string[]): string {
   for (const key of keys) {
-    const field = row.fields.get(key);
+    const field = fieldOf(row, key);
     if (field) return field.name;
   }
   return keys[0] ?? '?';

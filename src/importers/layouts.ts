@@ -1,9 +1,10 @@
 import { normalizeName, type Table } from './tabular.js';
 
 /**
- * The column layouts `import incidents` reads (SPEC §2). Names are compared normalized
- * (`normalizeName`: lower case, letters and digits only), so `created_on`, `Created On` and
- * `createdOn` are one column. In each list the first non-empty column wins.
+ * The column layouts `import incidents` reads (SPEC §2). Columns are written as the vendor
+ * spells them (errors name them so) but compared normalized (`normalizeName`: lower case,
+ * letters and digits only), so `created_on`, `Created On` and `createdOn` are one column.
+ * In each list the first non-empty column wins.
  */
 export type LayoutName = 'generic' | 'pagerduty' | 'opsgenie';
 
@@ -44,8 +45,8 @@ const generic: Layout = {
   id: ['id'],
   title: ['title'],
   body: ['body', 'description'],
-  createdAt: ['createdat', 'openedat'],
-  resolvedAt: ['resolvedat', 'closedat'],
+  createdAt: ['created_at', 'opened_at'],
+  resolvedAt: ['resolved_at', 'closed_at'],
   severity: ['severity'],
   url: ['url'],
   repo: ['repo', 'repository'],
@@ -68,18 +69,18 @@ const pagerduty: Layout = {
   name: 'pagerduty',
   source: 'pagerduty',
   idPrefix: 'pagerduty:',
-  id: ['id', 'incidentid', 'incidentnumber'],
+  id: ['id', 'incident_id', 'incident_number'],
   title: ['title', 'description', 'summary'],
-  body: ['bodydetails', 'body', 'details'],
-  createdAt: ['createdon', 'createdat'],
-  resolvedAt: ['resolvedon', 'resolvedat'],
-  resolvedAfter: { columns: ['secondstoresolve'], unitMs: 1000 },
-  status: { columns: ['status'], resolved: ['resolved'], timeColumns: ['laststatuschangeat', 'laststatuschangeon'] },
-  severity: ['priorityname', 'prioritysummary', 'priority', 'urgency'],
-  url: ['htmlurl', 'incidenturl', 'url'],
+  body: ['body.details', 'body', 'details'],
+  createdAt: ['created_on', 'created_at'],
+  resolvedAt: ['resolved_on', 'resolved_at'],
+  resolvedAfter: { columns: ['seconds_to_resolve'], unitMs: 1000 },
+  status: { columns: ['status'], resolved: ['resolved'], timeColumns: ['last_status_change_at', 'last_status_change_on'] },
+  severity: ['priority_name', 'priority.summary', 'priority', 'urgency'],
+  url: ['html_url', 'incident_url', 'url'],
   repo: [],
-  service: ['servicename', 'servicesummary', 'service'],
-  markers: ['incidentnumber', 'createdon', 'servicename', 'servicesummary', 'htmlurl', 'urgency'],
+  service: ['service_name', 'service.summary', 'service'],
+  markers: ['incident_number', 'created_on', 'service_name', 'service.summary', 'html_url', 'urgency'],
 };
 
 /**
@@ -94,18 +95,18 @@ const opsgenie: Layout = {
   name: 'opsgenie',
   source: 'opsgenie',
   idPrefix: 'opsgenie:',
-  id: ['tinyid', 'id', 'alias'],
-  title: ['message', 'title'],
-  body: ['description'],
-  createdAt: ['createdat', 'impactstartdate'],
-  resolvedAt: ['closedat', 'resolvedat', 'impactenddate'],
-  resolvedAfter: { columns: ['closetime', 'reportclosetime'], unitMs: 1 },
-  status: { columns: ['status'], resolved: ['closed', 'resolved'], timeColumns: ['updatedat'] },
-  severity: ['priority'],
-  url: ['url', 'link'],
+  id: ['TinyId', 'Id', 'Alias'],
+  title: ['Message', 'Title'],
+  body: ['Description'],
+  createdAt: ['CreatedAt', 'ImpactStartDate'],
+  resolvedAt: ['ClosedAt', 'ResolvedAt', 'ImpactEndDate'],
+  resolvedAfter: { columns: ['CloseTime', 'report.closeTime'], unitMs: 1 },
+  status: { columns: ['Status'], resolved: ['closed', 'resolved'], timeColumns: ['UpdatedAt'] },
+  severity: ['Priority'],
+  url: ['Url', 'Link'],
   repo: [],
-  service: ['service', 'services', 'impactedservices', 'entity', 'teams'],
-  markers: ['tinyid', 'alias', 'message'],
+  service: ['Service', 'Services', 'ImpactedServices', 'Entity', 'Teams'],
+  markers: ['TinyId', 'Alias', 'Message'],
 };
 
 export const LAYOUTS = { generic, pagerduty, opsgenie } satisfies Record<LayoutName, Layout>;
@@ -118,7 +119,7 @@ export function detectLayout(table: Table): Layout | null {
   if (table.pagerDutyEnvelope) return pagerduty;
   const names = new Set(table.columns.map(normalizeName));
   for (const layout of [opsgenie, pagerduty, generic]) {
-    if (layout.markers.some((marker) => names.has(marker))) return layout;
+    if (layout.markers.some((marker) => names.has(normalizeName(marker)))) return layout;
   }
   return null;
 }

@@ -56,15 +56,25 @@ function loadCommits(store: Store): Commit[] {
     'SELECT repo_id, sha, authored_at, committed_at, author, parents FROM commits ORDER BY repo_id, sha',
   );
   const commits = new Array<Commit>(result.length);
+  // Repository ids and authors repeat across 100k rows: keeping one copy of each spares the
+  // garbage collector most of the strings it would otherwise carry into the old generation.
+  const shared = new Map<string, string>();
+  const intern = (text: string | null): string | null => {
+    if (text === null) return null;
+    const known = shared.get(text);
+    if (known !== undefined) return known;
+    shared.set(text, text);
+    return text;
+  };
   for (let i = 0; i < result.length; i++) {
     const row = result[i]!;
     const parents = row[5] as string;
     commits[i] = {
-      repoId: row[0] as string,
+      repoId: intern(row[0] as string)!,
       sha: row[1] as string,
       authoredAt: row[2] as number | null,
       committedAt: row[3] as number | null,
-      author: row[4] as string | null,
+      author: intern(row[4] as string | null),
       parents: parents === '' ? [] : parents.split(' '),
     };
   }

@@ -230,7 +230,7 @@ describe('eight processes recording into one fresh store at once', () => {
     }
     const cwd = tempDir();
     const db = path.join(cwd, 'shared', 'dora.db');
-    const env = { ...process.env, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
     delete env.DORAMETRICS_DB;
     const runs = Array.from({ length: 8 }, (_, i) =>
       exec(process.execPath, [
