@@ -184,5 +184,5 @@ function columnLabel(row: SourceRow, keys: readonly string[]): string {
 }
 
 function rowError(options: IncidentImportOptions, row: SourceRow, column: string, problem: string, hint?: string): InputFileError {
-  return new InputFileError(`${options.fileName} ${row.where}, column "${column}": ${problem}`, hint);
+  return new InputFileError(`${options.fileName} ${row.where}, ${row.noun} "${column}": ${problem}`, hint);
 }

@@ -15,6 +15,8 @@ export interface Field {
 export interface SourceRow {
   /** `line 4` (CSV: the line the record starts on) or `item 3` (JSON, 1-based). */
   where: string;
+  /** What errors call a field here: a CSV `column`, a JSON `field`. */
+  noun: 'column' | 'field';
   /** By normalized name (see `normalizeName`); the first column of a name wins. */
   fields: Map<string, Field>;
 }
@@ -71,7 +73,7 @@ function readCsv(text: string, fileName: string): Table {
       const key = normalizeName(name);
       if (key !== '' && !fields.has(key)) fields.set(key, { name, value: (record[name] ?? '').trim() });
     }
-    return { where: `line ${startLine(raw, info.lines)}`, fields };
+    return { where: `line ${startLine(raw, info.lines)}`, noun: 'column' as const, fields };
   });
   return { format: 'csv', columns, rows, pagerDutyEnvelope: false };
 }
@@ -94,16 +96,17 @@ function readJson(text: string, fileName: string): Table {
     throw new InputFileError(`${fileName}: not valid JSON (${(error as Error).message})`);
   }
   let items: unknown;
-  let pagerDutyEnvelope = false;
+  let envelope: string | null = null;
   if (Array.isArray(json)) {
     items = json;
   } else if (isObject(json) && Array.isArray(json.incidents)) {
     // PagerDuty's REST API: GET /incidents answers { "incidents": [...], "limit", "offset", "more" }.
     items = json.incidents;
-    pagerDutyEnvelope = true;
+    envelope = 'incidents';
   } else if (isObject(json) && Array.isArray(json.data)) {
     // Opsgenie's REST API: GET /v2/alerts answers { "data": [...], "took", "requestId" }.
     items = json.data;
+    envelope = 'data';
   } else {
     throw new InputFileError(
       `${fileName}: expected a JSON array of incidents, or an object with an "incidents" array (PagerDuty) or a "data" array (Opsgenie)`,
@@ -111,8 +114,10 @@ function readJson(text: string, fileName: string): Table {
   }
   const columns: string[] = [];
   const seen = new Set<string>();
+  const lines = itemLines(text, envelope);
   const rows = (items as unknown[]).map((item, index) => {
-    const where = `item ${index + 1}`;
+    const line = lines[index];
+    const where = line === undefined ? `item ${index + 1}` : `line ${line} (item ${index + 1})`;
     if (!isObject(item)) throw new InputFileError(`${fileName} ${where}: not a JSON object`);
     const fields = new Map<string, Field>();
     for (const [name, value] of flatten(item, '')) {
@@ -123,9 +128,57 @@ function readJson(text: string, fileName: string): Table {
       const key = normalizeName(name);
       if (key !== '' && !fields.has(key)) fields.set(key, { name, value: value.trim() });
     }
-    return { where, fields };
+    return { where, noun: 'field' as const, fields };
   });
-  return { format: 'json', columns, rows, pagerDutyEnvelope };
+  return { format: 'json', columns, rows, pagerDutyEnvelope: envelope === 'incidents' };
+}
+
+/**
+ * The line each item of the rows array starts on: the root array, or the array under the
+ * top-level key `envelope`. JSON.parse keeps no positions, so this scans the text once,
+ * tracking strings and nesting depth.
+ */
+function itemLines(text: string, envelope: string | null): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let arrayDepth = envelope === null ? 1 : -1;
+  let inString = false;
+  let stringStart = 0;
+  let lastKey: string | null = null;
+  let expectItem = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '\n') line++;
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') {
+        inString = false;
+        if (depth === 1) lastKey = text.slice(stringStart + 1, i);
+      }
+      continue;
+    }
+    if (/\s/.test(char)) continue;
+    if (expectItem && char !== ']') {
+      lines.push(line);
+      expectItem = false;
+    }
+    if (char === '"') {
+      inString = true;
+      stringStart = i;
+    } else if (char === '[' || char === '{') {
+      depth++;
+      if (char === '[' && arrayDepth === -1 && depth === 2 && lastKey === envelope) arrayDepth = 2;
+      if (char === '[' && depth === arrayDepth) expectItem = true;
+    } else if (char === ']' || char === '}') {
+      if (depth === arrayDepth) arrayDepth = 0;
+      depth--;
+      expectItem = false;
+    } else if (char === ',' && depth === arrayDepth) {
+      expectItem = true;
+    }
+  }
+  return lines;
 }
 
 /**

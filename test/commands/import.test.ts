@@ -255,14 +255,17 @@ describe('import incidents: a bad row fails the whole file (exit 2) and writes n
 
   it('names the item and the field of a bad JSON object', async () => {
     const ws = workspace();
-    const file = ws.write('bad.json', JSON.stringify([
-      { id: 'A', repo: 'github:acme/shop', created_at: '2026-11-02T10:00:00Z' },
-      { id: 'B', repo: 'github:acme/shop', created_at: 'tuesday' },
-    ]));
-    const result = await ws.run(['import', 'incidents', file]);
+    const file = ws.write('bad.json', JSON.stringify({
+      incidents: [
+        { id: 'A', service: { summary: 'Checkout API' }, created_at: '2026-11-02T10:00:00Z', title: 'has a ] and a { in it' },
+        { id: 'B', service: { summary: 'Checkout API' }, created_at: 'tuesday' },
+      ],
+      more: false,
+    }, null, 2));
+    const result = await ws.run(['import', 'incidents', file, '--repo', 'github:acme/shop']);
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toBe(
-      'dorametrics: bad.json item 2, column "created_at": "tuesday" is not a date or time (use ISO 8601, e.g. 2026-11-02T14:03:00Z)',
+      'dorametrics: bad.json line 11 (item 2), field "created_at": "tuesday" is not a date or time (use ISO 8601, e.g. 2026-11-02T14:03:00Z)',
     );
     expect(existsSync(ws.db)).toBe(false);
   });
