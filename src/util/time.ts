@@ -46,6 +46,10 @@ export function parseInstant(text: string, timeZone: string): number | null {
     );
   }
   if (ZONED_DATE_TIME.test(value)) {
+    // Date.parse is lenient (2026-02-30T10:00Z becomes March 2nd): check the calendar date.
+    const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+    const calendar = new Date(Date.UTC(year, month - 1, day));
+    if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return null;
     const instant = Date.parse(value.replace(' ', 'T'));
     return Number.isNaN(instant) ? null : instant;
   }

@@ -35,6 +35,8 @@ describe('time helpers', () => {
     expect(parseInstant('2026-03-29T12:00', 'Europe/Berlin')).toBe(Date.parse('2026-03-29T10:00:00Z')); // CEST
     expect(parseInstant('2026-03-29T12:00:00+05:30', 'Europe/Berlin')).toBe(Date.parse('2026-03-29T06:30:00Z'));
     expect(parseInstant('2026-02-29', 'UTC')).toBeNull();
+    expect(parseInstant('2026-02-30T10:00:00Z', 'UTC')).toBeNull();
+    expect(parseInstant('2028-02-29T10:00:00Z', 'UTC')).toBe(Date.parse('2028-02-29T10:00:00Z'));
     expect(parseInstant('29/03/2026', 'UTC')).toBeNull();
   });
 });
