@@ -14,7 +14,7 @@ import { renderReport, type ReportFormat } from '../report/render.js';
 import { formatThresholdActual } from '../report/format.js';
 import { evaluateThresholds, parseThreshold, type Threshold } from '../report/thresholds.js';
 import { closeStore, openStore } from '../store/db.js';
-import { loadFacts } from '../store/facts.js';
+import { listRepositoryIds, loadMetricFacts } from '../store/facts.js';
 import { ExitCode, StoreError, UsageError } from '../util/errors.js';
 import { parseDuration } from '../util/time.js';
 import type { CommandContext } from './context.js';
@@ -59,14 +59,15 @@ export async function execute(flags: ReportFlags, ctx: CommandContext): Promise<
   const started = performance.now();
   const store = openStore(ctx.global.dbPath);
   let facts: Facts;
+  let scope: { repos: RepoId[]; warnings: string[] };
   try {
-    facts = loadFacts(store);
+    scope = resolveScope(listRepositoryIds(store), config, requestedRepos, teamRepos, flags.team);
+    facts = loadMetricFacts(store, { repoIds: scope.repos, commitDetail: config.leadTime.unit === 'commit' });
   } finally {
     closeStore(store);
   }
-
   const loaded = performance.now();
-  const { repos, warnings: scopeWarnings } = resolveScope(facts, config, requestedRepos, teamRepos, flags.team);
+  const { repos, warnings: scopeWarnings } = scope;
   const model = buildModel(facts, repos, modelOptions(config, flags.env));
   const result = computeMetrics(model, window, repos);
   result.warnings.unshift(...scopeWarnings);
@@ -154,18 +155,13 @@ function teamMembers(config: Config, team: string): RepoId[] {
  * together they intersect), else every repository the store or the config knows.
  */
 function resolveScope(
-  facts: Facts,
+  storedRepos: readonly RepoId[],
   config: Config,
   requested: RepoId[],
   teamRepos: RepoId[] | undefined,
   team: string | undefined,
 ): { repos: RepoId[]; warnings: string[] } {
-  const stored = new Set<RepoId>([
-    ...facts.repositories.map((r) => r.id),
-    ...facts.deployments.map((d) => d.repoId),
-    ...facts.incidents.map((i) => i.repoId),
-    ...facts.pullRequests.map((p) => p.repoId),
-  ]);
+  const stored = new Set<RepoId>(storedRepos);
   const configured = config.sources.map((s) => (s.type === 'github' ? makeRepoId('github', s.repo) : makeRepoId('gitlab', s.project)));
   const known = new Set([...stored, ...configured]);
   for (const repo of requested) {

@@ -19,8 +19,9 @@ export class CommitGraph {
 
   constructor(commits: readonly Commit[]) {
     this.commits = [];
+    // Shas are stored lower-case (forges send them so; `record` lower-cases user input).
     for (const commit of commits) {
-      const sha = commit.sha.toLowerCase();
+      const sha = commit.sha;
       if (this.idBySha.has(sha)) continue;
       this.idBySha.set(sha, this.shas.length);
       this.shas.push(sha);
@@ -35,7 +36,7 @@ export class CommitGraph {
     for (let id = 0; id < known; id++) {
       this.parentStart[id] = edge;
       // A parent outside the stored history becomes a node without parents: the boundary.
-      for (const parent of this.commits[id]!.parents) this.parentIds[edge++] = this.intern(parent.toLowerCase());
+      for (const parent of this.commits[id]!.parents) this.parentIds[edge++] = this.intern(parent);
     }
     this.parentStart[known] = edge;
   }

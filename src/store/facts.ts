@@ -173,3 +173,105 @@ function loadIncidents(store: Store): Incident[] {
     url: row[8] as string | null,
   }));
 }
+
+/** What `loadMetricFacts` loads: the repositories in scope, and how much of each commit. */
+export interface MetricFactsOptions {
+  repoIds: readonly string[];
+  /** Authored times and authors of every commit: only `leadTime.unit: "commit"` needs them. */
+  commitDetail: boolean;
+}
+
+/** The ids of every repository the store knows (record, import and sync all add a row). */
+export function listRepositoryIds(store: Store): string[] {
+  return read(store, () => statement(store, 'SELECT id FROM repositories ORDER BY id').pluck(true).all() as string[]);
+}
+
+/**
+ * Loads what the metric engine reads for the repositories in scope, and no more: the commit
+ * graph as shas and parents (with authored times only when asked), merged PRs only (the
+ * engine ignores the others), each PR's earliest commit time computed by SQLite instead of
+ * its whole commit list (SPEC §5.4 only needs the minimum), and PR bodies only where they can
+ * name a revert (SPEC §5.6 reads nothing else in them). Materialising fewer strings is what
+ * keeps a 100k-commit report fast.
+ */
+export function loadMetricFacts(store: Store, options: MetricFactsOptions): Facts {
+  const inScope = new Set(options.repoIds);
+  return read(store, () => {
+    const load = store.db.transaction((): Facts => {
+      const facts: Facts = {
+        repositories: loadRepositories(store).filter((repository) => inScope.has(repository.id)),
+        commits: [],
+        pullRequests: [],
+        deployments: loadDeployments(store).filter((deployment) => inScope.has(deployment.repoId)),
+        incidents: loadIncidents(store).filter((incident) => inScope.has(incident.repoId)),
+      };
+      for (const repoId of options.repoIds) {
+        appendGraphCommits(store, repoId, options.commitDetail, facts.commits);
+        appendMergedPullRequests(store, repoId, facts.pullRequests);
+      }
+      return facts;
+    });
+    return load.deferred();
+  });
+}
+
+/**
+ * One string per commit (`sha parent parent…`): better-sqlite3 builds a row array and a
+ * string per column, and for 100k commits that allocation, not SQLite, is the cost.
+ */
+function appendGraphCommits(store: Store, repoId: string, detail: boolean, into: Commit[]): void {
+  const lines = statement(store, "SELECT sha || ' ' || parents FROM commits WHERE repo_id = ? ORDER BY sha")
+    .pluck(true)
+    .all(repoId) as string[];
+  const details = detail
+    ? (statement(store, 'SELECT authored_at, committed_at, author FROM commits WHERE repo_id = ? ORDER BY sha').raw(true).all(repoId) as Row[])
+    : null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const space = line.indexOf(' ');
+    const parents = line.slice(space + 1);
+    const row = details?.[i];
+    into.push({
+      repoId,
+      sha: line.slice(0, space),
+      authoredAt: row ? (row[0] as number | null) : null,
+      committedAt: row ? (row[1] as number | null) : null,
+      author: row ? (row[2] as string | null) : null,
+      parents: parents === '' ? [] : parents.split(' '),
+    });
+  }
+}
+
+function appendMergedPullRequests(store: Store, repoId: string, into: PullRequest[]): void {
+  const sql = `
+    SELECT p.id, p.number, p.title,
+           CASE WHEN p.body LIKE '%revert%' THEN p.body ELSE '' END,
+           p.author, p.is_bot, p.labels, p.created_at,
+           COALESCE((SELECT MIN(c.authored_at) FROM pull_request_commits c WHERE c.pr_id = p.id), p.first_commit_at),
+           p.first_review_at, p.merged_at, p.merge_commit_sha, p.squash_commit_sha, p.head_sha, p.base_branch, p.url
+    FROM pull_requests p WHERE p.repo_id = ? AND p.merged_at IS NOT NULL ORDER BY p.id`;
+  for (const row of statement(store, sql).raw(true).all(repoId) as Row[]) {
+    into.push({
+      id: row[0] as string,
+      repoId,
+      number: row[1] as number,
+      title: row[2] as string,
+      body: row[3] as string,
+      author: row[4] as string | null,
+      isBot: row[5] === 1,
+      labels: row[6] === '[]' ? [] : (JSON.parse(row[6] as string) as string[]),
+      createdAt: row[7] as number,
+      firstCommitAt: row[8] as number | null,
+      firstReviewAt: row[9] as number | null,
+      mergedAt: row[10] as number | null,
+      mergeCommitSha: row[11] as string | null,
+      squashCommitSha: row[12] as string | null,
+      headSha: row[13] as string | null,
+      baseBranch: row[14] as string | null,
+      state: 'merged',
+      isDraft: false,
+      url: row[15] as string | null,
+      commits: [],
+    });
+  }
+}

@@ -7,4 +7,4 @@ export { upsertPullRequests, type StoredPullRequest } from './pull-requests.js';
 export { upsertDeployments, type StoredDeployment } from './deployments.js';
 export { getIncident, upsertIncidents } from './incidents.js';
 export { clearSyncState, getSyncState, listSyncStates, saveSyncState, type SyncState } from './sync-state.js';
-export { loadFacts } from './facts.js';
+export { listRepositoryIds, loadFacts, loadMetricFacts } from './facts.js';
