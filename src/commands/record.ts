@@ -3,7 +3,6 @@ import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { deploymentId, incidentId, parseRepoId } from '../domain/ids.js';
 import type { Deployment, Incident, RepoId } from '../domain/types.js';
-import { isRealCalendarDate } from '../importers/instants.js';
 import { resolveRepo, serviceMapOf } from '../importers/repos.js';
 import {
   ensureRepository,
@@ -187,7 +186,7 @@ function instantFlag(flag: string, value: string): number {
   if (!DATE_ONLY.test(text) && !HAS_ZONE.test(text) && parseInstant(text, 'UTC') !== null) {
     throw new UsageError(`${flag}: "${value}" has no time zone`, 'add Z or an offset, e.g. 2026-11-02T14:03:00Z');
   }
-  const instant = isRealCalendarDate(text) ? parseInstant(text, 'UTC') : null;
+  const instant = parseInstant(text, 'UTC');
   if (instant === null) {
     throw new UsageError(`${flag}: "${value}" is not an ISO date or time`, 'e.g. 2026-11-02T14:03:00Z or 2026-11-02');
   }

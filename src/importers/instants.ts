@@ -18,17 +18,6 @@ export function parseExportInstant(text: string, timeZone: string): number | nul
     .replace(/\s+(?:UTC|GMT)$/i, 'Z')
     // `2026-11-02 14:03:00 +0100`: the space before the offset is not ISO.
     .replace(/(\d)\s+([+-]\d{2}:?\d{2})$/, '$1$2');
-  return isRealCalendarDate(value) ? parseInstant(value, timeZone) : null;
-}
-
-/**
- * Whether the leading `YYYY-MM-DD` of an ISO text is a real date. `Date.parse` rolls
- * `2026-02-30T10:00:00Z` over into March; a typo must not become another day.
- */
-export function isRealCalendarDate(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text.trim());
-  if (!match) return true;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  // parseInstant refuses impossible dates (2026-02-30) rather than rolling them over.
+  return parseInstant(value, timeZone);
 }
