@@ -97,31 +97,33 @@ function loadPullRequests(store: Store): PullRequest[] {
            first_review_at, merged_at, merge_commit_sha, squash_commit_sha, head_sha, base_branch,
            state, is_draft, url
     FROM pull_requests ORDER BY id`;
-  return rows(store, sql).map((row) => {
-    const id = row[0] as string;
-    return {
-      id,
-      repoId: row[1] as string,
-      number: row[2] as number,
-      title: row[3] as string,
-      body: row[4] as string,
-      author: row[5] as string | null,
-      isBot: row[6] === 1,
-      labels: JSON.parse(row[7] as string) as string[],
-      createdAt: row[8] as number,
-      firstCommitAt: row[9] as number | null,
-      firstReviewAt: row[10] as number | null,
-      mergedAt: row[11] as number | null,
-      mergeCommitSha: row[12] as string | null,
-      squashCommitSha: row[13] as string | null,
-      headSha: row[14] as string | null,
-      baseBranch: row[15] as string | null,
-      state: row[16] as PullRequestState,
-      isDraft: row[17] === 1,
-      url: row[18] as string | null,
-      commits: commitsByPr.get(id) ?? [],
-    };
-  });
+  return rows(store, sql).map((row) => pullRequestFromRow(row, commitsByPr.get(row[0] as string) ?? []));
+}
+
+/** A PR from a row of the 19 columns both PR queries select, in the same order. */
+function pullRequestFromRow(row: Row, commits: PullRequestCommit[]): PullRequest {
+  return {
+    id: row[0] as string,
+    repoId: row[1] as string,
+    number: row[2] as number,
+    title: row[3] as string,
+    body: row[4] as string,
+    author: row[5] as string | null,
+    isBot: row[6] === 1,
+    labels: row[7] === '[]' ? [] : (JSON.parse(row[7] as string) as string[]),
+    createdAt: row[8] as number,
+    firstCommitAt: row[9] as number | null,
+    firstReviewAt: row[10] as number | null,
+    mergedAt: row[11] as number | null,
+    mergeCommitSha: row[12] as string | null,
+    squashCommitSha: row[13] as string | null,
+    headSha: row[14] as string | null,
+    baseBranch: row[15] as string | null,
+    state: row[16] as PullRequestState,
+    isDraft: row[17] === 1,
+    url: row[18] as string | null,
+    commits,
+  };
 }
 
 function loadDeployments(store: Store): Deployment[] {
@@ -244,34 +246,12 @@ function appendGraphCommits(store: Store, repoId: string, detail: boolean, into:
 
 function appendMergedPullRequests(store: Store, repoId: string, into: PullRequest[]): void {
   const sql = `
-    SELECT p.id, p.number, p.title,
+    SELECT p.id, p.repo_id, p.number, p.title,
            CASE WHEN p.body LIKE '%revert%' THEN p.body ELSE '' END,
            p.author, p.is_bot, p.labels, p.created_at,
            COALESCE((SELECT MIN(c.authored_at) FROM pull_request_commits c WHERE c.pr_id = p.id), p.first_commit_at),
-           p.first_review_at, p.merged_at, p.merge_commit_sha, p.squash_commit_sha, p.head_sha, p.base_branch, p.url
+           p.first_review_at, p.merged_at, p.merge_commit_sha, p.squash_commit_sha, p.head_sha, p.base_branch,
+           p.state, p.is_draft, p.url
     FROM pull_requests p WHERE p.repo_id = ? AND p.merged_at IS NOT NULL ORDER BY p.id`;
-  for (const row of statement(store, sql).raw(true).all(repoId) as Row[]) {
-    into.push({
-      id: row[0] as string,
-      repoId,
-      number: row[1] as number,
-      title: row[2] as string,
-      body: row[3] as string,
-      author: row[4] as string | null,
-      isBot: row[5] === 1,
-      labels: row[6] === '[]' ? [] : (JSON.parse(row[6] as string) as string[]),
-      createdAt: row[7] as number,
-      firstCommitAt: row[8] as number | null,
-      firstReviewAt: row[9] as number | null,
-      mergedAt: row[10] as number | null,
-      mergeCommitSha: row[11] as string | null,
-      squashCommitSha: row[12] as string | null,
-      headSha: row[13] as string | null,
-      baseBranch: row[14] as string | null,
-      state: 'merged',
-      isDraft: false,
-      url: row[15] as string | null,
-      commits: [],
-    });
-  }
+  for (const row of statement(store, sql).raw(true).all(repoId) as Row[]) into.push(pullRequestFromRow(row, []));
 }
