@@ -125,6 +125,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: 'the ETag of each resource, for conditional requests',
+    // SPEC §7: REST lists are read with If-None-Match; a 304 costs no rate limit. The ETag of
+    // the last first page read is kept with the resource's cursor.
+    sql: `ALTER TABLE sync_state ADD COLUMN etag TEXT;`,
+  },
 ];
 
 /** The schema version this dorametrics writes. */

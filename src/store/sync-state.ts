@@ -17,6 +17,8 @@ export interface SyncState {
   pendingHighWater: string | null;
   /** A hash of the source's config: a changed config forces a full re-harvest. */
   configHash: string | null;
+  /** The ETag of the resource's last first page, for a conditional request (REST only). */
+  etag?: string | null;
   /** When this state was written, epoch ms. */
   updatedAt: number;
 }
@@ -28,20 +30,22 @@ interface SyncStateRow {
   high_water: string | null;
   pending_high_water: string | null;
   config_hash: string | null;
+  etag: string | null;
   updated_at: number;
 }
 
 const UPSERT = `
-  INSERT INTO sync_state (source, resource, cursor, high_water, pending_high_water, config_hash, updated_at)
-  VALUES (@source, @resource, @cursor, @highWater, @pendingHighWater, @configHash, @updatedAt)
+  INSERT INTO sync_state (source, resource, cursor, high_water, pending_high_water, config_hash, etag, updated_at)
+  VALUES (@source, @resource, @cursor, @highWater, @pendingHighWater, @configHash, @etag, @updatedAt)
   ON CONFLICT (source, resource) DO UPDATE SET
     cursor = excluded.cursor,
     high_water = excluded.high_water,
     pending_high_water = excluded.pending_high_water,
     config_hash = excluded.config_hash,
+    etag = excluded.etag,
     updated_at = excluded.updated_at`;
 
-const COLUMNS = 'source, resource, cursor, high_water, pending_high_water, config_hash, updated_at';
+const COLUMNS = 'source, resource, cursor, high_water, pending_high_water, config_hash, etag, updated_at';
 
 export function getSyncState(store: Store, source: string, resource: string): SyncState | null {
   const row = read(
@@ -65,7 +69,7 @@ export function listSyncStates(store: Store): SyncState[] {
 export function saveSyncState(store: Store, state: SyncState): void {
   const upsert = statement(store, UPSERT);
   transaction(store, () => {
-    upsert.run({ ...state });
+    upsert.run({ ...state, etag: state.etag ?? null });
   });
 }
 
@@ -88,6 +92,7 @@ function fromRow(row: SyncStateRow): SyncState {
     highWater: row.high_water,
     pendingHighWater: row.pending_high_water,
     configHash: row.config_hash,
+    etag: row.etag,
     updatedAt: row.updated_at,
   };
 }

@@ -132,7 +132,7 @@ describe('sync state', () => {
     withStore(tempStorePath(), (store) => {
       const prs = {
         source: 'github:acme/shop', resource: 'pull_requests', cursor: 'Y3Vyc29yOjEwMA==',
-        highWater: '2026-11-01T00:00:00Z', pendingHighWater: '2026-11-02T00:00:00Z', configHash: 'abc', updatedAt: T0,
+        highWater: '2026-11-01T00:00:00Z', pendingHighWater: '2026-11-02T00:00:00Z', configHash: 'abc', etag: 'W/"a1b2"', updatedAt: T0,
       };
       const deployments = { ...prs, resource: 'deployments', cursor: null, pendingHighWater: null };
       saveSyncState(store, prs);

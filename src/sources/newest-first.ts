@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { getSyncState, saveSyncState, transaction, type Store } from '../store/index.js';
+import { isoUtc } from '../util/time.js';
+
+/**
+ * SPEC §7's traversal of a resource read newest first (PRs by `updatedAt`, deployments by
+ * `createdAt`, …), resumable at any page:
+ * - each page is written in one transaction together with the sync state;
+ * - the high-water mark (the newest item of a completed traversal) moves only when a
+ *   traversal reaches the old mark or the end of the list;
+ * - until then the state keeps the API cursor of the next page and the mark the running
+ *   traversal will set, so an interrupted sync resumes where it stopped instead of skipping
+ *   everything below the first page forever.
+ */
+
+export interface Page<Item> {
+  items: Item[];
+  /** The cursor of the next page, or null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface NewestFirstOptions<Item> {
+  store: Store;
+  source: string;
+  resource: string;
+  /** A hash of the source's config (`configHash`): a changed config starts over. */
+  configHash: string;
+  full: boolean;
+  /** Items older than this (epoch ms) are neither needed nor written: `--since` on a first harvest. */
+  since: number | null;
+  fetchPage: (cursor: string | null) => Promise<Page<Item>>;
+  /** The item's ordering time (epoch ms): the list is sorted by it, newest first. */
+  markOf: (item: Item) => number;
+  /** Writes the items of one page; runs inside the page's transaction. */
+  write: (items: Item[]) => void;
+  onPage?: (pages: number, items: number) => void;
+}
+
+export async function traverseNewestFirst<Item>(options: NewestFirstOptions<Item>): Promise<{ pages: number; items: number }> {
+  const { store, source, resource } = options;
+  const stored = getSyncState(store, source, resource);
+  const usable = stored !== null && !options.full && stored.configHash === options.configHash ? stored : null;
+  const oldMark = usable?.highWater ? Date.parse(usable.highWater) : null;
+  // A first harvest stops at --since; an incremental one at the old mark.
+  const floor = oldMark ?? (options.since ?? null);
+  let cursor = usable?.cursor ?? null;
+  let newMark = cursor !== null && usable?.pendingHighWater ? Date.parse(usable.pendingHighWater) : null;
+  let pages = 0;
+  let written = 0;
+
+  for (;;) {
+    const page = await options.fetchPage(cursor);
+    pages++;
+    if (newMark === null && page.items.length > 0) newMark = options.markOf(page.items[0]!);
+    const wanted = oldMark === null && options.since !== null ? page.items.filter((item) => options.markOf(item) >= options.since!) : page.items;
+    const reachedFloor = floor !== null && page.items.some((item) => options.markOf(item) < floor);
+    const done = reachedFloor || page.nextCursor === null;
+    const highWater = newMark ?? oldMark;
+    transaction(store, () => {
+      options.write(wanted);
+      saveSyncState(store, {
+        source,
+        resource,
+        cursor: done ? null : page.nextCursor,
+        highWater: done ? (highWater === null ? null : isoUtc(highWater)) : usable?.highWater ?? null,
+        pendingHighWater: done || newMark === null ? null : isoUtc(newMark),
+        configHash: options.configHash,
+        updatedAt: Date.now(),
+      });
+    });
+    written += wanted.length;
+    options.onPage?.(pages, written);
+    if (done) return { pages, items: written };
+    cursor = page.nextCursor;
+  }
+}
+
+/** A stable hash of a source's config: key order does not matter, values do. */
+export function configHash(config: unknown): string {
+  return createHash('sha256').update(stableStringify(config)).digest('hex').slice(0, 16);
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, v]) => `${JSON.stringify(key)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

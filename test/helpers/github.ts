@@ -1,0 +1,39 @@
+import { schema } from '@octokit/graphql-schema';
+import { buildSchema, parse, validate } from 'graphql';
+import nock from 'nock';
+import { afterEach, beforeEach } from 'vitest';
+import { createGitHubClient, type GitHubClient } from '../../src/sources/github/client.js';
+
+/** The API host every GitHub test talks to through nock; real network is disabled. */
+export const GITHUB_API = 'https://api.github.com';
+
+/**
+ * A token that must never appear in anything we write: tests grep the store, reports, logs
+ * and errors for it.
+ */
+export const SENTINEL_TOKEN = 'ghp_SENTINELtokenMustNeverLeak0123456789';
+
+/** Disables real network for the file's tests and checks that every interceptor was used. */
+export function useNock(): void {
+  beforeEach(() => {
+    nock.disableNetConnect();
+  });
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    nock.enableNetConnect();
+    if (pending.length > 0) throw new Error(`unused nock interceptors: ${pending.join(', ')}`);
+  });
+}
+
+/** A client against the nock host, with retry waits shrunk (1 ms per second of retry-after). */
+export function testClient(baseUrl = GITHUB_API): GitHubClient {
+  return createGitHubClient({ baseUrl, token: SENTINEL_TOKEN, retryUnitMs: 1 });
+}
+
+const githubSchema = buildSchema(schema.idl);
+
+/** The validation errors GitHub's published GraphQL schema finds in a document (none is good). */
+export function githubSchemaErrors(document: string): string[] {
+  return validate(githubSchema, parse(document)).map((error) => error.message);
+}
