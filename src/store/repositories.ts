@@ -1,7 +1,7 @@
 import { parseRepoId } from '../domain/ids.js';
 import type { RepoId, Repository } from '../domain/types.js';
 import { StoreError } from '../util/errors.js';
-import { statement, transaction, type Store } from './db.js';
+import { read, statement, transaction, type Store } from './db.js';
 
 // A later bare upsert (no branch, no URL) never erases what a harvester already learned.
 const UPSERT = `
@@ -44,4 +44,16 @@ export function ensureRepository(store: Store, repoId: RepoId): void {
   transaction(store, () => {
     insert.run(repoId, parsed.forge, parsed.fullName);
   });
+}
+
+/** One repository as stored, or null. */
+export function getRepository(store: Store, repoId: RepoId): Repository | null {
+  const row = read(store, () =>
+    statement(store, 'SELECT id, forge, full_name, default_branch, web_url FROM repositories WHERE id = ?').get(repoId) as
+      | { id: string; forge: Repository['forge']; full_name: string; default_branch: string | null; web_url: string | null }
+      | undefined,
+  );
+  return row
+    ? { id: row.id, forge: row.forge, fullName: row.full_name, defaultBranch: row.default_branch, webUrl: row.web_url }
+    : null;
 }
