@@ -142,6 +142,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       exitCode = await execute(file, options, context());
     });
 
+  program
+    .command('doctor')
+    .description('check the config, the tokens (never printed), API reachability, rate limits and the store')
+    .addHelpText('after', examples(['dorametrics doctor', 'dorametrics doctor --config ci/dora.json']))
+    .action(handle(async () => (await import('./commands/doctor.js')).execute));
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

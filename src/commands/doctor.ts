@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { loadConfig } from '../config/load.js';
+import type { SourceConfig } from '../config/schema.js';
+import { repoId } from '../domain/ids.js';
+import { createGitHubClient, forgeError } from '../sources/github/client.js';
+import { LATEST_VERSION, listSyncStates, read, statement, withStore } from '../store/index.js';
+import { ExitCode } from '../util/errors.js';
+import type { CommandContext } from './context.js';
+
+/**
+ * `dorametrics doctor`: checks what a sync needs, one line per check, without ever printing a
+ * token: the config, each source's token (set or not), the token's identity and rate-limit
+ * headroom, the repository's reachability, and the store. Exit 0 when everything holds,
+ * 3 when a check failed (a bad config is exit 2, as everywhere).
+ */
+export async function execute(_flags: Record<string, never>, ctx: CommandContext): Promise<number> {
+  const config = loadConfig(ctx.global.configPath, ctx.global.configExplicit);
+  const out = (ok: boolean | null, text: string) => ctx.io.stdout(`${ok === null ? '·' : ok ? '✓' : '✗'} ${text}\n`);
+  let healthy = true;
+  const fail = (text: string) => {
+    healthy = false;
+    out(false, text);
+  };
+
+  out(true, `config: ${config.sources.length} source${config.sources.length === 1 ? '' : 's'}, timezone ${config.timezone}`);
+  for (const source of config.sources) {
+    const id = source.type === 'github' ? repoId('github', source.repo) : repoId('gitlab', source.project);
+    const token = ctx.io.env[source.tokenEnv]?.trim();
+    if (!token) {
+      fail(`${id}: ${source.tokenEnv} is not set`);
+      continue;
+    }
+    out(true, `${id}: ${source.tokenEnv} is set`);
+    if (source.type === 'github') {
+      for (const line of await checkGitHub(source, token)) (line.ok ? out(true, line.text) : fail(line.text));
+    } else {
+      out(null, `${id}: GitLab reachability is not checked by this version`);
+    }
+  }
+
+  if (!existsSync(ctx.global.dbPath)) {
+    out(null, `store: none yet at ${ctx.global.dbPath} (sync, record or import creates it)`);
+  } else {
+    const { counts, states } = withStore(ctx.global.dbPath, (store) => ({
+      counts: read(store, () =>
+        statement(
+          store,
+          `SELECT (SELECT COUNT(*) FROM repositories), (SELECT COUNT(*) FROM commits), (SELECT COUNT(*) FROM pull_requests),
+                  (SELECT COUNT(*) FROM deployments), (SELECT COUNT(*) FROM incidents)`,
+        ).raw(true).get() as number[],
+      ),
+      states: listSyncStates(store),
+    }));
+    const [repositories, commits, prs, deployments, incidents] = counts;
+    out(true, `store: ${ctx.global.dbPath}, schema ${LATEST_VERSION}; ${repositories} repositories, ${commits} commits, ${prs} PRs, ${deployments} deployments, ${incidents} incidents`);
+    const lastSync = states.reduce((latest, state) => Math.max(latest, state.updatedAt), 0);
+    if (lastSync > 0) out(null, `last sync: ${new Date(lastSync).toISOString()}`);
+  }
+  return healthy ? ExitCode.ok : ExitCode.failure;
+}
+
+async function checkGitHub(source: Extract<SourceConfig, { type: 'github' }>, token: string): Promise<Array<{ ok: boolean; text: string }>> {
+  const id = repoId('github', source.repo);
+  const client = createGitHubClient({ baseUrl: source.baseUrl, token, maxRetries: 0 });
+  const lines: Array<{ ok: boolean; text: string }> = [];
+  try {
+    // /rate_limit costs nothing against the limit it reports.
+    const { data } = await client.octokit.request('GET /rate_limit');
+    const core = data.resources.core;
+    const graphql = data.resources.graphql;
+    lines.push({
+      ok: core.remaining > 0,
+      text: `${id}: rate limit ${core.remaining}/${core.limit} REST${graphql ? `, ${graphql.remaining}/${graphql.limit} GraphQL` : ''}, resets ${new Date(core.reset * 1000).toISOString()}`,
+    });
+  } catch (error) {
+    lines.push({ ok: false, text: forgeError(`GET ${source.baseUrl}/rate_limit`, error).message });
+    return lines;
+  }
+  try {
+    const { data } = await client.octokit.request('GET /user');
+    lines.push({ ok: true, text: `${id}: token belongs to ${data.login}` });
+  } catch (error) {
+    // Installation tokens of GitHub Apps cannot read /user; that is not a problem for sync.
+    const status = (error as { status?: number }).status;
+    if (status === 403) lines.push({ ok: true, text: `${id}: token is not a user token (a GitHub App or Actions token)` });
+    else lines.push({ ok: false, text: forgeError('GET /user', error).message });
+  }
+  const [owner, name] = source.repo.split('/') as [string, string];
+  try {
+    const { data } = await client.octokit.request('GET /repos/{owner}/{repo}', { owner, repo: name });
+    lines.push({ ok: true, text: `${id}: reachable, default branch ${data.default_branch}` });
+  } catch (error) {
+    lines.push({ ok: false, text: forgeError(`GET /repos/${source.repo}`, error).message });
+  }
+  return lines;
+}
