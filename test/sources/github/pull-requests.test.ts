@@ -231,6 +231,18 @@ describe('harvestPullRequests', () => {
     h.close();
   });
 
+  it('fails on a body that is not JSON at all with a ForgeError, not a TypeError', async () => {
+    const h = harness();
+    graphql('PullRequests', { after: null }).reply(200, '{"data": {"repository": {"pullRequests": {"nodes": [', {
+      'content-type': 'application/json; charset=utf-8',
+    });
+    const error = await harvestPullRequests(h.ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ForgeError);
+    expect((error as ForgeError).message).toMatch(/^GitHub GraphQL PullRequests: unexpected payload at data/);
+    expect(getSyncState(h.store, REPO, 'pull_requests')).toBeNull();
+    h.close();
+  });
+
   it('fails on a malformed payload with the query and the field path, writing nothing', async () => {
     const h = harness();
     graphql('PullRequests', { after: null }).reply(200, fixture('pull-requests-malformed', 'page-1.json'));
