@@ -39,3 +39,24 @@ const githubSchema = buildClientSchema(schema.json as unknown as IntrospectionQu
 export function githubSchemaErrors(document: string): string[] {
   return validate(githubSchema, parse(document)).map((error) => error.message);
 }
+
+/**
+ * Routes every request to `host` (through nock, so the real Octokit's fetch is intercepted)
+ * to a fake GitHub API (scripts/fake-github.js). For CLI-level tests, where no fetch can be
+ * passed in.
+ */
+export function serveFake(fake: { fetch: typeof fetch }, host = GITHUB_API): void {
+  const forward = (method: string) =>
+    async function (this: { req: { headers: Record<string, string> } }, uri: string, body: unknown) {
+      const headers = this.req.headers;
+      const response = await fake.fetch(new URL(uri, host).href, {
+        method,
+        headers,
+        ...(method === 'POST' ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      return [response.status, text, Object.fromEntries(response.headers.entries())] as [number, string, Record<string, string>];
+    };
+  nock(host).persist().get(/.*/).reply(forward('GET'));
+  nock(host).persist().post(/.*/).reply(forward('POST'));
+}

@@ -48,7 +48,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     auth: options.token,
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     userAgent: `dorametrics/${TOOL_VERSION}`,
-    request: options.fetch ? { fetch: options.fetch } : {},
+    // Counted at the fetch, beneath the retry and throttling plugins: every attempt is a request.
+    request: {
+      fetch: (input: string | URL | Request, init?: RequestInit) => {
+        requests++;
+        return (options.fetch ?? globalThis.fetch)(input, init);
+      },
+    },
     // Octokit logs request details on warnings; we report failures ourselves, token-free.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     throttle: {
@@ -61,9 +67,6 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         retryCount < maxRetries,
     },
     retry: { retries: maxRetries, retryAfterBaseValue: unit },
-  });
-  octokit.hook.before('request', () => {
-    requests++;
   });
   octokit.hook.after('request', (response) => {
     const remaining = response.headers['x-ratelimit-remaining'];
