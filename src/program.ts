@@ -60,6 +60,19 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .action(handle(async () => (await import('./commands/init.js')).execute));
 
   program
+    .command('sync')
+    .description('harvest every configured source into the store (incremental)')
+    .option('--full', 'ignore the stored cursors and re-harvest everything')
+    .option('--since <date>', 'how far back a first harvest reaches: a date, or 90d, 12w, 6m')
+    .option('--repo <id>', 'only this configured source, e.g. github:acme/shop (repeatable)', collect)
+    .addHelpText('after', examples([
+      'GITHUB_TOKEN=ghp_… dorametrics sync',
+      'dorametrics sync --since 90d',
+      'dorametrics sync --repo github:acme/shop --full',
+    ]))
+    .action(handle(async () => (await import('./commands/sync.js')).execute));
+
+  program
     .command('report')
     .description('compute the DORA metrics for a window and render them')
     .option('--from <date>', 'window start, ISO date or time (a date is midnight in --tz)')

@@ -1,0 +1,109 @@
+import { loadConfig } from '../config/load.js';
+import type { SourceConfig } from '../config/schema.js';
+import { parseRepoId } from '../domain/ids.js';
+import { createHarvester, sourceId } from '../sources/index.js';
+import type { HarvestReport, ProgressEvent } from '../sources/types.js';
+import { closeStore, openStore } from '../store/index.js';
+import { ExitCode, UsageError } from '../util/errors.js';
+import { parseInstant, sinceStart } from '../util/time.js';
+import type { CommandContext } from './context.js';
+
+export interface SyncFlags {
+  full?: boolean;
+  since?: string;
+  repo?: string[];
+}
+
+/**
+ * `dorametrics sync`: harvests every configured source into the store, incrementally.
+ * Everything the user typed and every token is checked before the first request; a forge
+ * failure stops with exit 3, and what was written before it stays (each page is its own
+ * transaction), so the next `sync` resumes.
+ */
+export async function execute(flags: SyncFlags, ctx: CommandContext): Promise<number> {
+  const config = loadConfig(ctx.global.configPath, ctx.global.configExplicit);
+  if (config.sources.length === 0) {
+    throw new UsageError(
+      `config ${ctx.global.configExplicit ? ctx.global.configPath : 'dorametrics.config.json'} names no sources`,
+      'add a github or gitlab source under "sources" (dorametrics init writes an example)',
+    );
+  }
+  const now = ctx.io.now();
+  const since = flags.since === undefined ? null : sinceFlag(flags.since, now, config.timezone);
+  const sources = selectSources(config.sources, flags.repo ?? []);
+
+  const harvesters = sources.map((source) => {
+    const token = tokenFor(source, ctx.io.env);
+    return { source, harvester: createHarvester(source, { token }) };
+  });
+
+  const store = openStore(ctx.global.dbPath);
+  const reports: HarvestReport[] = [];
+  try {
+    for (const { source, harvester } of harvesters) {
+      if (!harvester) {
+        ctx.io.stderr(`dorametrics: skipping ${sourceId(source)}: harvesting ${source.type} is not available in this version\n`);
+        continue;
+      }
+      const report = await harvester.harvest(store, {
+        full: Boolean(flags.full),
+        since,
+        now,
+        progress: progressPrinter(ctx),
+      });
+      reports.push(report);
+      if (!ctx.global.quiet) ctx.io.stderr(`${clearLine(ctx)}${summary(report)}\n`);
+      for (const warning of report.warnings) if (!ctx.global.quiet) ctx.io.stderr(`  note: ${warning}\n`);
+    }
+  } finally {
+    closeStore(store);
+  }
+  return ExitCode.ok;
+}
+
+function selectSources(sources: SourceConfig[], repos: string[]): SourceConfig[] {
+  if (repos.length === 0) return sources;
+  for (const repo of repos) {
+    if (!parseRepoId(repo)) throw new UsageError(`--repo "${repo}" is not a repository id`, 'use github:owner/repo or gitlab:group/project');
+    if (!sources.some((source) => sourceId(source) === repo)) {
+      throw new UsageError(`--repo "${repo}" is not a configured source`, `configured: ${sources.map(sourceId).join(', ')}`);
+    }
+  }
+  return sources.filter((source) => repos.includes(sourceId(source)));
+}
+
+/** The token from the environment variable the source names; never printed, never stored. */
+function tokenFor(source: SourceConfig, env: Record<string, string | undefined>): string {
+  const token = env[source.tokenEnv]?.trim();
+  if (token) return token;
+  // GitLab CI hands jobs a CI_JOB_TOKEN; it works when the source names no other variable.
+  if (source.type === 'gitlab' && source.tokenEnv === 'GITLAB_TOKEN' && env.CI_JOB_TOKEN?.trim()) return env.CI_JOB_TOKEN.trim();
+  throw new UsageError(
+    `${sourceId(source)}: the environment variable ${source.tokenEnv} is not set`,
+    `export ${source.tokenEnv}=<a token with read access>, or name another variable in the source's "tokenEnv"`,
+  );
+}
+
+/** `--since 2026-01-01`, or a span back from now: `90d`, `12w`, `6m`. */
+function sinceFlag(value: string, now: Date, timeZone: string): number {
+  const instant = parseInstant(value, timeZone) ?? sinceStart(value, now.getTime(), timeZone);
+  if (instant === null) throw new UsageError(`--since "${value}" is neither a date nor a span`, 'e.g. --since 2026-01-01 or --since 90d');
+  return instant;
+}
+
+function progressPrinter(ctx: CommandContext): (event: ProgressEvent) => void {
+  if (ctx.global.quiet || !ctx.io.stderrIsTTY) return () => {};
+  return (event) => {
+    const rate = event.rateLimitRemaining === null ? '' : `, ${event.rateLimitRemaining} requests left`;
+    ctx.io.stderr(`\r\u001b[2K${event.source} ${event.resource}: ${event.items} items, ${event.pages} pages${rate}`);
+  };
+}
+
+function clearLine(ctx: CommandContext): string {
+  return ctx.io.stderrIsTTY ? '\r\u001b[2K' : '';
+}
+
+function summary(report: HarvestReport): string {
+  const parts = Object.entries(report.items).map(([resource, count]) => `${count} ${resource.replace(/_/g, ' ')}`);
+  return `${report.source}: ${parts.join(', ')} (${report.requests} requests)`;
+}
