@@ -36,7 +36,6 @@ const PAGE_SIZE = 100;
 interface HistoryCursor {
   after: string;
   frontier: string[];
-  sawStored: boolean;
 }
 
 /**
@@ -46,11 +45,13 @@ interface HistoryCursor {
  * under way, `cursor` holds where it resumes and `pendingHighWater` the tip it started from.
  *
  * A first (or `--full`, or changed-config) harvest reads to the end of the history, or to
- * `--since` by committed date. An incremental one stops at the first page that holds a
- * commit already stored, so a re-sync with nothing new costs one request, unless a new
- * commit's parent is still missing: `git log` orders by date, so the commits of a merged
- * branch can sort below stored ones, and the traversal goes on until it has met every parent
- * of every new commit (the "frontier"), bounded below by the oldest stored commit.
+ * `--since` by committed date. An incremental one stops at the first page after which no new
+ * commit has a parent that is neither stored nor read (the "frontier" is empty): the stored
+ * graph is closed under ancestry, so nothing else can be missing. For a linear history that
+ * is the page holding the first stored commit, or the page of the last new one: a re-sync with
+ * nothing new costs one request, and n new commits ⌈n/100⌉. It also reads on when a merged
+ * branch's commits sort below stored ones (`git log` orders by date), which stopping at the
+ * first stored commit would lose; the oldest stored commit bounds that search (`since`).
  */
 export async function harvestDefaultBranchHistory(ctx: GitHubHarvestContext): Promise<number> {
   const { store, repoId } = ctx;
@@ -62,7 +63,6 @@ export async function harvestDefaultBranchHistory(ctx: GitHubHarvestContext): Pr
 
   let after = resumed?.after ?? null;
   const frontier = new Set(resumed?.frontier ?? []);
-  let sawStored = resumed?.sawStored ?? false;
   let tip = resumed ? (usable?.pendingHighWater ?? null) : null;
   let pages = 0;
   let written = 0;
@@ -95,7 +95,6 @@ export async function harvestDefaultBranchHistory(ctx: GitHubHarvestContext): Pr
     const known = storedShas(store, repoId, [...commits.flatMap((c) => [c.sha, ...c.parents]), ...frontier]);
     const onPage = new Set(commits.map((commit) => commit.sha));
     const fresh = commits.filter((commit) => !known.has(commit.sha));
-    if (commits.length > fresh.length) sawStored = true;
     for (const sha of [...frontier]) if (known.has(sha) || onPage.has(sha)) frontier.delete(sha);
     for (const commit of fresh) {
       for (const parent of commit.parents) if (!known.has(parent) && !onPage.has(parent)) frontier.add(parent);
@@ -103,13 +102,13 @@ export async function harvestDefaultBranchHistory(ctx: GitHubHarvestContext): Pr
 
     const endCursor = history.pageInfo.endCursor;
     const reachedEnd = !history.pageInfo.hasNextPage || endCursor === null || inRange.length < history.nodes.length;
-    const done = reachedEnd || (incremental && sawStored && frontier.size === 0);
+    const done = reachedEnd || (incremental && frontier.size === 0);
     transaction(store, () => {
       upsertCommits(store, fresh);
       saveSyncState(store, {
         source: repoId,
         resource: HISTORY_RESOURCE,
-        cursor: done ? null : JSON.stringify({ after: endCursor, frontier: [...frontier].sort(), sawStored } satisfies HistoryCursor),
+        cursor: done ? null : JSON.stringify({ after: endCursor, frontier: [...frontier].sort() } satisfies HistoryCursor),
         highWater: done ? (tip ?? usable?.highWater ?? null) : (usable?.highWater ?? null),
         pendingHighWater: done ? null : tip,
         configHash: ctx.configHash,
@@ -281,7 +280,6 @@ function decodeHistoryCursor(text: string): HistoryCursor | null {
     return {
       after: value.after,
       frontier: Array.isArray(value.frontier) ? value.frontier.filter((sha): sha is string => typeof sha === 'string') : [],
-      sawStored: value.sawStored === true,
     };
   } catch {
     return null;

@@ -167,6 +167,17 @@ describe('harvestDefaultBranchHistory', () => {
     expect(again.client.requests).toBe(1);
   });
 
+  it('stops after the page of the last new commit when its parent is stored, even without a stored commit on it', async () => {
+    const first = await harvestTwoPages();
+    const page = fixture('commits-history-incremental', 'page-1.json') as HistoryFixture;
+    page.data.repository.ref.target.history.nodes.splice(2);
+    historyQuery(null).reply(200, page);
+    const { ctx, client } = harness({ store: first.store });
+
+    expect(await harvestDefaultBranchHistory(ctx)).toBe(2);
+    expect(client.requests).toBe(1);
+  });
+
   it('follows a merged branch whose commits sort below stored ones until every new parent is found', async () => {
     const first = await harvestTwoPages();
     // Page 1 holds stored commits, but the merge a6's second parent d2 is not among them.
