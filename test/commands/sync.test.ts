@@ -157,9 +157,19 @@ describe('dorametrics sync (GitHub) then report', () => {
     expect(doc.metrics.cycleTimeLag.undeployed).toEqual({ count: 1, oldestAgeSeconds: 8 * 86400 + 12 * 3600 });
     expect(doc.byRepo['github:acme/api'].leadTime).toMatchObject({ changes: 1, p50: 7200 });
 
-    // New activity: #6 reaches production, and #51 is closed.
+    // New activity: #6 reaches production and is rolled back a day later to 102's sha, #51 is
+    // closed, and a new PR #8 is merged but not deployed.
     const repo = fake.repositories['acme/shop']!;
-    repo.deployments.push({ databaseId: 105, sha: sha('m6'), environment: 'production', createdAt: '2026-11-21T10:00:00Z', statuses: [{ state: 'success', createdAt: '2026-11-21T10:05:00Z' }] });
+    repo.commits.push(commit('m8', ['m6'], '2026-11-22T09:00:00Z'));
+    repo.head = sha('m8');
+    repo.pullRequests.push({
+      number: 8, author: 'hana', createdAt: '2026-11-22T08:00:00Z', updatedAt: '2026-11-22T09:00:00Z', mergedAt: '2026-11-22T09:00:00Z',
+      mergeCommit: sha('m8'), commits: [{ oid: sha('w'), authoredDate: '2026-11-22T07:00:00Z' }],
+    });
+    repo.deployments.push(
+      { databaseId: 105, sha: sha('m6'), environment: 'production', createdAt: '2026-11-21T10:00:00Z', statuses: [{ state: 'success', createdAt: '2026-11-21T10:05:00Z' }] },
+      { databaseId: 106, sha: sha('r2'), environment: 'production', createdAt: '2026-11-22T10:00:00Z', statuses: [{ state: 'success', createdAt: '2026-11-22T10:05:00Z' }] },
+    );
     const issue = repo.issues.find((i) => i.number === 51)!;
     issue.closedAt = '2026-11-21T12:00:00Z';
     issue.updatedAt = '2026-11-21T12:00:00Z';
@@ -168,10 +178,16 @@ describe('dorametrics sync (GitHub) then report', () => {
     expect(second.code).toBe(0);
 
     const after = await report();
-    // #6: deployed 11-21 10:05, first commit 11-20 10:00: 24 h 5 m = 86700.
+    // #6: deployed 11-21 10:05, first commit 11-20 10:00: 24 h 5 m. Now five changes.
     expect(after.metrics.leadTime.changes).toBe(5);
-    expect(after.metrics.cycleTimeLag.undeployed).toEqual({ count: 0, oldestAgeSeconds: null });
-    expect(after.metrics.deploymentFrequency.deployments).toBe(5);
+    // #8 waits since 11-22 09:00: 6 d 15 h before `to`.
+    expect(after.metrics.cycleTimeLag.undeployed).toEqual({ count: 1, oldestAgeSeconds: 6 * 86400 + 15 * 3600 });
+    expect(after.metrics.deploymentFrequency.deployments).toBe(6);
+    // Failed: 102 (incident) and 105 (rolled back by 106). Rework: 103 (hotfix label) and 106 (rollback).
+    expect(after.metrics.changeFailureRate).toMatchObject({ deployments: 6, failedDeployments: 2, rate: 2 / 6 });
+    expect(after.metrics.reworkRate).toEqual({ deployments: 6, reworkDeployments: 2, rate: 2 / 6 });
+    // 102 recovered in 2 h 25 m = 8700; 105 when 106 finished, a day later: p50 (8700 + 86400) / 2.
+    expect(after.metrics.failedDeploymentRecoveryTime).toMatchObject({ failures: 2, recovered: 2, p50: (8700 + 86400) / 2 });
     // #51: 11-20 00:00 to 11-21 12:00 = 36 h; with #50's 1 h 30 m, p50 = (5400 + 129600) / 2.
     expect(after.metrics.timeToRestore).toMatchObject({ incidents: 2, resolved: 2, open: 0, p50: 67500 });
 
@@ -188,11 +204,13 @@ describe('dorametrics sync (GitHub) then report', () => {
   });
 
   it('never writes the token: not in the store, not in the output, not in an error', async () => {
-    nock('https://api.github.com').persist().get(/.*/).reply(404, { message: 'Not Found' });
-    nock('https://api.github.com').persist().post(/.*/).reply(401, { message: 'Bad credentials' });
+    nock('https://api.github.com').persist().get(/.*/).reply(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
     const result = await runCli(['sync'], { cwd, env });
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/GET \/repos\/acme\/shop answered 404/);
+    expect(result.stderr).toBe(
+      'dorametrics: GET /repos/acme/shop answered 401: Bad credentials\n' +
+        '  hint: the token was refused: check the environment variable the source names (GITHUB_TOKEN by default)\n',
+    );
     expect(result.stdout + result.stderr).not.toContain(SENTINEL_TOKEN);
     const store = path.join(cwd, '.dorametrics');
     for (const file of readdirSync(store)) {
