@@ -20,7 +20,7 @@ export interface GitHubHarvestContext {
   options: HarvestOptions;
   /** The source config's hash: stored with every cursor (a changed config starts over). */
   configHash: string;
-  /** Data notes for the sync summary. */
+  /** Data notes for the sync summary; each message names its repository. */
   warn: (message: string) => void;
   /** Reports a written page for the progress line. */
   progress: (resource: string, pages: number, items: number) => void;

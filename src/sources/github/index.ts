@@ -42,7 +42,8 @@ export function createGitHubHarvester(config: GitHubSourceConfig, environment: H
         defaultBranch: repository.defaultBranch ?? 'main',
         options,
         configHash: hash,
-        warn: (message) => warnings.push(`${source}: ${message}`),
+        // Messages name their repository (or deployment) themselves.
+        warn: (message) => warnings.push(message),
         progress: (resource, pages, count) =>
           options.progress({ source, resource, pages, items: count, rateLimitRemaining: client.rateLimitRemaining }),
       };
