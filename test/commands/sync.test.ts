@@ -218,6 +218,17 @@ describe('dorametrics sync (GitHub) then report', () => {
     }
   });
 
+  it('shows progress on a terminal\'s stderr, and nothing on stdout; --quiet silences it', async () => {
+    serveFake(createFakeGitHub({ 'acme/shop': shop(), 'acme/api': api() }));
+    const result = await runCli(['sync', '--repo', 'github:acme/api'], { cwd, env, stderrTty: true });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('\r\u001b[2Kgithub:acme/api deployments: 2 items, 1 pages, 4990 requests left');
+    expect(result.stderr).toContain('github:acme/api: 2 commits, 1 pull requests, 2 deployments (4 requests)');
+    const quiet = await runCli(['--quiet', 'sync', '--repo', 'github:acme/api', '--full'], { cwd, env, stderrTty: true });
+    expect(quiet.stderr).toBe('');
+  });
+
   it('a missing token is a usage error naming the variable, before any request', async () => {
     const result = await runCli(['sync'], { cwd, env: {} });
     expect(result.code).toBe(2);

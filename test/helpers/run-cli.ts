@@ -13,7 +13,7 @@ export const FIXED_NOW = new Date('2026-11-29T12:00:00Z');
 /** Runs the CLI in-process with captured output, a fixed clock and no terminal. */
 export async function runCli(
   argv: string[],
-  options: { cwd: string; env?: Record<string, string | undefined>; now?: Date; tty?: boolean },
+  options: { cwd: string; env?: Record<string, string | undefined>; now?: Date; tty?: boolean; stderrTty?: boolean },
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -28,7 +28,7 @@ export async function runCli(
     cwd: options.cwd,
     now: () => options.now ?? FIXED_NOW,
     stdoutIsTTY: options.tty ?? false,
-    stderrIsTTY: false,
+    stderrIsTTY: options.stderrTty ?? false,
   };
   const code = await run(argv, io);
   return { code, stdout, stderr };
