@@ -32,10 +32,7 @@ export async function execute(flags: SyncFlags, ctx: CommandContext): Promise<nu
   const since = flags.since === undefined ? null : sinceFlag(flags.since, now, config.timezone);
   const sources = selectSources(config.sources, flags.repo ?? []);
 
-  const harvesters = sources.map((source) => {
-    const token = tokenFor(source, ctx.io.env);
-    return { source, harvester: createHarvester(source, { token }) };
-  });
+  const harvesters = sources.map((source) => ({ source, harvester: createHarvester(source, tokenFor(source, ctx.io.env)) }));
 
   const store = openStore(ctx.global.dbPath);
   const reports: HarvestReport[] = [];
@@ -72,12 +69,16 @@ function selectSources(sources: SourceConfig[], repos: string[]): SourceConfig[]
   return sources.filter((source) => repos.includes(sourceId(source)));
 }
 
-/** The token from the environment variable the source names; never printed, never stored. */
-function tokenFor(source: SourceConfig, env: Record<string, string | undefined>): string {
+/**
+ * The token from the environment variable the source names; never printed, never stored.
+ * GitLab CI hands every job a CI_JOB_TOKEN, sent as JOB-TOKEN: it is used when the source
+ * names it, or names the default GITLAB_TOKEN and that is not set.
+ */
+function tokenFor(source: SourceConfig, env: Record<string, string | undefined>): { token: string; jobToken: boolean } {
   const token = env[source.tokenEnv]?.trim();
-  if (token) return token;
-  // GitLab CI hands jobs a CI_JOB_TOKEN; it works when the source names no other variable.
-  if (source.type === 'gitlab' && source.tokenEnv === 'GITLAB_TOKEN' && env.CI_JOB_TOKEN?.trim()) return env.CI_JOB_TOKEN.trim();
+  if (token) return { token, jobToken: source.type === 'gitlab' && source.tokenEnv === 'CI_JOB_TOKEN' };
+  const jobToken = env.CI_JOB_TOKEN?.trim();
+  if (source.type === 'gitlab' && source.tokenEnv === 'GITLAB_TOKEN' && jobToken) return { token: jobToken, jobToken: true };
   throw new UsageError(
     `${sourceId(source)}: the environment variable ${source.tokenEnv} is not set`,
     `export ${source.tokenEnv}=<a token with read access>, or name another variable in the source's "tokenEnv"`,

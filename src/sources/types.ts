@@ -44,6 +44,8 @@ export interface Harvester {
 /** What a harvester needs besides its config: the token and, for tests and the demo, a fetch. */
 export interface HarvesterEnvironment {
   token: string;
+  /** GitLab: the token is a CI job token (sent as JOB-TOKEN, not PRIVATE-TOKEN). */
+  jobToken?: boolean;
   fetch?: typeof fetch;
   retryUnitMs?: number;
 }
