@@ -1,0 +1,89 @@
+import { upsertDeployments } from '../../store/index.js';
+import { traverseNewestFirst } from '../newest-first.js';
+import type { GitLabHarvestContext } from './context.js';
+import { deploymentRow, updatedAfter } from './convert.js';
+import { storedMark, UPDATED_AFTER_SLACK_MS } from './merge-requests.js';
+import { deploymentItem, environmentItem, listPage, type DeploymentItem } from './schemas.js';
+
+const RESOURCE = 'deployments';
+
+/**
+ * Sent on a first harvest. GitLab pairs the `updated_at` filter with the `updated_at` order
+ * (`DeploymentsFinder`: "`updated_at` filter and `updated_at` sorting must be paired"), so
+ * the order is never sent without a filter.
+ */
+const BEGINNING = new Date(0).toISOString();
+
+/**
+ * Harvests the project's deployments to production (`deployments.from: "deployments"`),
+ * 100 a request, most recently updated first, down to the stored mark minus a minute of
+ * slack (SPEC §7: by `updated_after` with `order_by=updated_at`), each page in one
+ * transaction with its cursor. A deployment's status changes after it is created
+ * (`created` → `running` → `success`/`failed`/`canceled`), which moves its `updated_at`,
+ * so a re-sync lists exactly the deployments that began or ended since.
+ *
+ * A deployment is kept when its environment is one of the configured `environments`
+ * (default `production`, case-insensitive) or its environment's tier is `production` (SPEC
+ * §5.1). The deployments list does not carry the tier, so the environments list
+ * (`GET /projects/:id/environments`, 100 a request) is read once per sync, and only when
+ * there is a deployment to decide about: a sync with nothing new costs one request.
+ * Returns the number of deployments written.
+ */
+export async function harvestDeployments(ctx: GitLabHarvestContext): Promise<number> {
+  const endpoint = `GET /api/v4/projects/${ctx.projectId}/deployments`;
+  const configured = new Set((ctx.config.deployments.environments ?? ['production']).map((name) => name.toLowerCase()));
+  const after = updatedAfter(storedMark(ctx, RESOURCE), ctx.options.since, UPDATED_AFTER_SLACK_MS) ?? BEGINNING;
+  let tiers: Map<string, string | null> | null = null;
+  let written = 0;
+
+  await traverseNewestFirst<DeploymentItem>({
+    store: ctx.store,
+    source: ctx.repoId,
+    resource: RESOURCE,
+    configHash: ctx.configHash,
+    full: ctx.options.full,
+    since: ctx.options.since,
+    fetchPage: async (cursor) => {
+      const page = await listPage(endpoint, deploymentItem, () =>
+        ctx.client.api.Deployments.all(ctx.projectId, {
+          orderBy: 'updated_at',
+          sort: 'desc',
+          updatedAfter: after,
+          perPage: 100,
+          page: cursor === null ? 1 : Number(cursor),
+          maxPages: 1,
+          showExpanded: true,
+        } as never),
+      );
+      if (page.items.length > 0 && tiers === null) tiers = await environmentTiers(ctx);
+      return { items: page.items, nextCursor: page.next === null ? null : String(page.next) };
+    },
+    markOf: (item) => item.updated_at,
+    write: (items) => {
+      const rows = items.flatMap((item) => {
+        const name = item.environment.name;
+        const tier = tiers?.get(name) ?? null;
+        return configured.has(name.toLowerCase()) || tier === 'production' ? [deploymentRow(ctx.repoId, item, tier)] : [];
+      });
+      upsertDeployments(ctx.store, rows);
+      written += rows.length;
+    },
+    onPage: (pages) => ctx.progress(RESOURCE, pages, written),
+  });
+  return written;
+}
+
+/** Every environment's tier by name (null before GitLab 13.10 had tiers), 100 a request. */
+async function environmentTiers(ctx: GitLabHarvestContext): Promise<Map<string, string | null>> {
+  const endpoint = `GET /api/v4/projects/${ctx.projectId}/environments`;
+  const tiers = new Map<string, string | null>();
+  for (let page: number | null = 1; page !== null; ) {
+    const current: number = page;
+    const list = await listPage(endpoint, environmentItem, () =>
+      ctx.client.api.Environments.all(ctx.projectId, { perPage: 100, page: current, maxPages: 1, showExpanded: true } as never),
+    );
+    for (const environment of list.items) tiers.set(environment.name, environment.tier?.toLowerCase() ?? null);
+    page = list.next;
+  }
+  return tiers;
+}
