@@ -58,7 +58,7 @@ export function listPage(response: unknown): ListPage {
 }
 
 /** The path every GitLab endpoint of a project starts with, as the client names it in errors. */
-export function projectPath(ctx: GitLabHarvestContext): string {
+export function projectApiPath(ctx: GitLabHarvestContext): string {
   return `/api/v4/projects/${ctx.projectId}`;
 }
 
@@ -78,7 +78,7 @@ export function projectPath(ctx: GitLabHarvestContext): string {
  */
 export async function harvestDefaultBranchHistory(ctx: GitLabHarvestContext): Promise<number> {
   const { store, repoId } = ctx;
-  const endpoint = `GET ${projectPath(ctx)}/repository/commits`;
+  const endpoint = `GET ${projectApiPath(ctx)}/repository/commits`;
   const usable = usableState(ctx, HISTORY_RESOURCE);
   const incremental = usable?.highWater != null;
   const resumed = usable?.cursor ? decodeHistoryCursor(usable.cursor) : null;
@@ -216,7 +216,7 @@ function unknownShaNote(repoId: string, sha: string, when: 'now' | 'earlier'): s
 
 /** The commits of `to` that `from` does not reach, or null when GitLab cannot find `to` (404). */
 async function compare(ctx: GitLabHarvestContext, from: string, to: string): Promise<Commit[] | null> {
-  const endpoint = `GET ${projectPath(ctx)}/repository/compare`;
+  const endpoint = `GET ${projectApiPath(ctx)}/repository/compare`;
   let data: unknown;
   try {
     data = (await ctx.client.api.Repositories.compare(ctx.projectId, from, to, { showExpanded: true })).data;
@@ -230,7 +230,7 @@ async function compare(ctx: GitLabHarvestContext, from: string, to: string): Pro
 
 /** One commit with its parents, or null when GitLab does not know it (404). */
 async function showCommit(ctx: GitLabHarvestContext, sha: string): Promise<Commit | null> {
-  const endpoint = `GET ${projectPath(ctx)}/repository/commits/${sha}`;
+  const endpoint = `GET ${projectApiPath(ctx)}/repository/commits/${sha}`;
   let data: unknown;
   try {
     data = (await ctx.client.api.Commits.show(ctx.projectId, sha, { stats: false, showExpanded: true })).data;

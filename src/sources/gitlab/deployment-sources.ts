@@ -23,7 +23,7 @@ import {
   type GitLabRelease,
   type GitLabTag,
 } from './commit-schemas.js';
-import { listPage, projectPath, usableState } from './commits.js';
+import { listPage, projectApiPath, usableState } from './commits.js';
 import type { GitLabHarvestContext, GitLabSourceConfig } from './context.js';
 
 /**
@@ -80,7 +80,7 @@ interface ReleaseItem {
  */
 export async function harvestReleases(ctx: GitLabHarvestContext): Promise<number> {
   const resource = 'releases';
-  const endpoint = `GET ${projectPath(ctx)}/releases`;
+  const endpoint = `GET ${projectApiPath(ctx)}/releases`;
   const now = ctx.options.now.getTime();
   const target = deploymentTarget(ctx);
   let written = 0;
@@ -135,7 +135,7 @@ type CommitTag = GitLabTag & { commit: NonNullable<GitLabTag['commit']> };
  */
 export async function harvestTags(ctx: GitLabHarvestContext): Promise<number> {
   const resource = 'tags';
-  const endpoint = `GET ${projectPath(ctx)}/repository/tags`;
+  const endpoint = `GET ${projectApiPath(ctx)}/repository/tags`;
   const source = ctx.config.deployments.tagPattern;
   const pattern = source === undefined ? null : new RegExp(source);
   const target = deploymentTarget(ctx);
@@ -202,7 +202,7 @@ export async function harvestPipelines(ctx: GitLabHarvestContext): Promise<numbe
     );
   }
   const jobPattern = new RegExp(source);
-  const endpoint = `GET ${projectPath(ctx)}/pipelines`;
+  const endpoint = `GET ${projectApiPath(ctx)}/pipelines`;
   const usable = usableState(ctx, resource);
   const oldMark = usable?.highWater ? Date.parse(usable.highWater) : null;
   const updatedAfter = oldMark ?? ctx.options.since;
@@ -253,7 +253,7 @@ export async function harvestPipelines(ctx: GitLabHarvestContext): Promise<numbe
 
 /** Every job of a pipeline (its latest attempts), 100 a request. */
 async function pipelineJobs(ctx: GitLabHarvestContext, pipelineId: number): Promise<GitLabJob[]> {
-  const endpoint = `GET ${projectPath(ctx)}/pipelines/${pipelineId}/jobs`;
+  const endpoint = `GET ${projectApiPath(ctx)}/pipelines/${pipelineId}/jobs`;
   const jobs: GitLabJob[] = [];
   let page: number | null = 1;
   while (page !== null) {
