@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { onTestFinished } from 'vitest';
 import { sourceSchema } from '../../src/config/schema.js';
@@ -6,26 +5,26 @@ import { createGitLabClient } from '../../src/sources/gitlab/client.js';
 import type { GitLabHarvestContext, GitLabSourceConfig } from '../../src/sources/gitlab/context.js';
 import { configHash } from '../../src/sources/newest-first.js';
 import { closeStore, openStore, type Store } from '../../src/store/index.js';
-import { SENTINEL_TOKEN } from './github.js';
+import { GITLAB_API_PATH, GITLAB_HOST, GITLAB_SENTINEL_TOKEN, PROJECT, gitlabFixture as readFixture } from './gitlab.js';
 import { tempStorePath } from './store.js';
 
 /**
- * A harvest context for the GitLab project acme/payments (id 42, default branch main) against
- * a nock host, for the commit-graph and deployment-source tests. Use with `useNock()`.
+ * The commit-graph and deployment-source tests' view of the GitLab project of
+ * `test/helpers/gitlab.ts` (acme/payments, id 42, default branch main): a harness whose clock
+ * is in November 2026, when their fixtures happen, and whose store closes with the test.
  */
 
-export const GITLAB_HOST = 'https://gitlab.example.com';
-export const GITLAB_REPO = 'gitlab:acme/payments';
-export const PROJECT_ID = 42;
+export { GITLAB_HOST, GITLAB_SENTINEL_TOKEN } from './gitlab.js';
+export const GITLAB_REPO = PROJECT.repoId;
 /** The path of every project endpoint, as nock sees it. */
-export const PROJECT_API = `/api/v4/projects/${PROJECT_ID}`;
+export const PROJECT_API = `${GITLAB_API_PATH}/projects/${PROJECT.id}`;
 
 /** The fixtures name commits by a two-hex-digit id repeated: `sha('a3')` is `a3a3…a3`. */
 export const sha = (id: string): string => id.repeat(40 / id.length);
 
-/** A recorded payload, as nock replies with it (decoded JSON). */
+/** A recorded payload (decoded JSON), loosely typed so that a test can break one field of it. */
 export function gitlabFixture(scenario: string, file: string): any {
-  return JSON.parse(readFileSync(new URL(`../../fixtures/gitlab/${scenario}/${file}`, import.meta.url), 'utf8'));
+  return readFixture(scenario, file);
 }
 
 /** GitLab's offset-pagination headers for page `page` (`x-next-page` is empty on the last page). */
@@ -63,11 +62,11 @@ export function gitlabHarness(options: GitLabHarnessOptions = {}) {
   }
   const config = sourceSchema.parse({
     type: 'gitlab',
-    project: 'acme/payments',
+    project: PROJECT.path,
     baseUrl: GITLAB_HOST,
     deployments: options.deployments ?? { from: 'deployments' },
   }) as GitLabSourceConfig;
-  const client = createGitLabClient({ host: GITLAB_HOST, token: SENTINEL_TOKEN, retryUnitMs: options.retryUnitMs ?? 1 });
+  const client = createGitLabClient({ host: GITLAB_HOST, token: GITLAB_SENTINEL_TOKEN, retryUnitMs: options.retryUnitMs ?? 1 });
   const warnings: string[] = [];
   const progress: Array<[string, number, number]> = [];
   const ctx: GitLabHarvestContext = {
@@ -75,10 +74,10 @@ export function gitlabHarness(options: GitLabHarnessOptions = {}) {
     store,
     config,
     repoId: GITLAB_REPO,
-    projectId: PROJECT_ID,
-    projectPath: 'acme/payments',
+    projectId: PROJECT.id,
+    projectPath: PROJECT.path,
     defaultBranch: 'main',
-    webUrl: `${GITLAB_HOST}/acme/payments`,
+    webUrl: PROJECT.webUrl,
     options: {
       full: options.full ?? false,
       since: options.since ?? null,

@@ -24,7 +24,6 @@ export const commitSchema = z.object({
   author_name: z.string().nullish(),
 });
 export type GitLabCommit = z.output<typeof commitSchema>;
-export const commitsPage = z.array(commitSchema);
 
 /**
  * `GET /projects/:id/repository/compare?from=…&to=…`: `commits` are those of `to` that `from`
@@ -37,7 +36,7 @@ export const compareResponse = z.object({
 
 // `GET /projects/:id/releases`. `commit` is left out for a user who cannot read the code;
 // `upcoming_release` is true while `released_at` is in the future.
-const release = z.object({
+export const releaseSchema = z.object({
   tag_name: z.string().min(1),
   created_at: instant,
   released_at: instant,
@@ -45,21 +44,19 @@ const release = z.object({
   commit: z.object({ id: z.string().min(1) }).nullish(),
   _links: z.object({ self: z.string().optional() }).partial().optional(),
 });
-export type GitLabRelease = z.output<typeof release>;
-export const releasesPage = z.array(release);
+export type GitLabRelease = z.output<typeof releaseSchema>;
 
 // `GET /projects/:id/repository/tags`. `created_at` (GitLab 16.11+) is the annotated tag's own
 // time, null for a lightweight tag; `commit` is null for a tag of a tree or a blob.
-const tag = z.object({
+export const tagSchema = z.object({
   name: z.string().min(1),
   commit: z.object({ id: z.string().min(1), committed_date: instant }).nullable(),
   created_at: instant.nullish(),
 });
-export type GitLabTag = z.output<typeof tag>;
-export const tagsPage = z.array(tag);
+export type GitLabTag = z.output<typeof tagSchema>;
 
 // `GET /projects/:id/pipelines`.
-const pipeline = z.object({
+export const pipelineSchema = z.object({
   id: z.number().int(),
   sha: z.string().min(1),
   ref: z.string().nullable(),
@@ -68,11 +65,10 @@ const pipeline = z.object({
   updated_at: instant,
   web_url: z.string().nullish(),
 });
-export type GitLabPipeline = z.output<typeof pipeline>;
-export const pipelinesPage = z.array(pipeline);
+export type GitLabPipeline = z.output<typeof pipelineSchema>;
 
 // `GET /projects/:id/pipelines/:pipeline_id/jobs` (the latest attempt of each job).
-const job = z.object({
+export const jobSchema = z.object({
   id: z.number().int(),
   name: z.string(),
   status: z.string(),
@@ -81,5 +77,4 @@ const job = z.object({
   finished_at: instant.nullish(),
   web_url: z.string().nullish(),
 });
-export type GitLabJob = z.output<typeof job>;
-export const jobsPage = z.array(job);
+export type GitLabJob = z.output<typeof jobSchema>;

@@ -16,8 +16,9 @@ import { isoUtc } from '../../util/time.js';
 import { missingDeployedShas, storedShas } from '../github/commits.js';
 import { parsePayload } from '../github/parse.js';
 import { commitFromGitLab } from './commit-convert.js';
-import { commitSchema, commitsPage, compareResponse } from './commit-schemas.js';
+import { commitSchema, compareResponse } from './commit-schemas.js';
 import type { GitLabHarvestContext } from './context.js';
+import { listPage } from './schemas.js';
 
 /**
  * The commit graph that SPEC §5.2's reachability walks, for a GitLab project: the default
@@ -42,19 +43,6 @@ interface HistoryCursor {
   page: number;
   since: number | null;
   frontier: string[];
-}
-
-/** One page of a GitLab offset-paginated list, as gitbeaker returns it with `showExpanded`. */
-export interface ListPage {
-  data: unknown;
-  /** `x-next-page`, or null on the last page. */
-  next: number | null;
-}
-
-/** Unpacks gitbeaker's `{ data, paginationInfo }` (a non-list body arrives without paginationInfo). */
-export function listPage(response: unknown): ListPage {
-  const { data, paginationInfo } = response as { data: unknown; paginationInfo?: { next?: number | null } };
-  return { data, next: paginationInfo?.next ?? null };
 }
 
 /** The path every GitLab endpoint of a project starts with, as the client names it in errors. */
@@ -91,17 +79,17 @@ export async function harvestDefaultBranchHistory(ctx: GitLabHarvestContext): Pr
   let written = 0;
 
   for (;;) {
-    const response = await ctx.client.api.Commits.all(ctx.projectId, {
-      refName: tip ?? ctx.defaultBranch,
-      perPage: PAGE_SIZE,
-      page,
-      maxPages: 1,
-      showExpanded: true,
-      ...(since === null ? {} : { since: isoUtc(since) }),
-    });
+    const { items: listed, next } = await listPage(endpoint, commitSchema, () =>
+      ctx.client.api.Commits.all(ctx.projectId, {
+        refName: tip ?? ctx.defaultBranch,
+        perPage: PAGE_SIZE,
+        page,
+        maxPages: 1,
+        showExpanded: true,
+        ...(since === null ? {} : { since: isoUtc(since) }),
+      }),
+    );
     pages++;
-    const { data, next } = listPage(response);
-    const listed = parsePayload(endpoint, commitsPage, data);
     if (listed.length === 0 && tip === null) {
       // An empty repository has no history yet; nothing to harvest, nothing to remember.
       ctx.warn(`${repoId}: the default branch ${ctx.defaultBranch} has no commit history yet`);

@@ -1,7 +1,6 @@
 import { read, statement, upsertDeployments, type StoredDeployment } from '../../store/index.js';
 import { ConfigError } from '../../util/errors.js';
 import { isoUtc } from '../../util/time.js';
-import { parsePayload } from '../github/parse.js';
 import { traverseNewestFirst } from '../newest-first.js';
 import {
   FINISHED_PIPELINE_STATUSES,
@@ -14,17 +13,18 @@ import {
   type DeploymentTarget,
 } from './commit-convert.js';
 import {
-  jobsPage,
-  pipelinesPage,
-  releasesPage,
-  tagsPage,
+  jobSchema,
+  pipelineSchema,
+  releaseSchema,
+  tagSchema,
   type GitLabJob,
   type GitLabPipeline,
   type GitLabRelease,
   type GitLabTag,
 } from './commit-schemas.js';
-import { listPage, projectApiPath, usableState } from './commits.js';
+import { projectApiPath, usableState } from './commits.js';
 import type { GitLabHarvestContext, GitLabSourceConfig } from './context.js';
+import { listPage } from './schemas.js';
 
 /**
  * Deployments from the `deployments.from` values of SPEC §3 other than GitLab's deployments:
@@ -92,16 +92,16 @@ export async function harvestReleases(ctx: GitLabHarvestContext): Promise<number
     full: ctx.options.full,
     since: ctx.options.since,
     fetchPage: async (cursor) => {
-      const response = await ctx.client.api.ProjectReleases.all(ctx.projectId, {
-        orderBy: 'released_at',
-        sort: 'desc',
-        perPage: PAGE_SIZE,
-        page: pageOf(cursor),
-        maxPages: 1,
-        showExpanded: true,
-      });
-      const { data, next } = listPage(response);
-      const releases = parsePayload(endpoint, releasesPage, data);
+      const { items: releases, next } = await listPage(endpoint, releaseSchema, () =>
+        ctx.client.api.ProjectReleases.all(ctx.projectId, {
+          orderBy: 'released_at',
+          sort: 'desc',
+          perPage: PAGE_SIZE,
+          page: pageOf(cursor),
+          maxPages: 1,
+          showExpanded: true,
+        }),
+      );
       const items = releases.map((release): ReleaseItem => ({ release, deployment: releaseDeployment(target, release, now) }));
       return { items, nextCursor: nextCursor(next) };
     },
@@ -148,16 +148,17 @@ export async function harvestTags(ctx: GitLabHarvestContext): Promise<number> {
     full: ctx.options.full,
     since: ctx.options.since,
     fetchPage: async (cursor) => {
-      const response = await ctx.client.api.Tags.all(ctx.projectId, {
-        orderBy: 'updated',
-        sort: 'desc',
-        perPage: PAGE_SIZE,
-        page: pageOf(cursor),
-        maxPages: 1,
-        showExpanded: true,
-      });
-      const { data, next } = listPage(response);
-      const tags = parsePayload(endpoint, tagsPage, data).filter((tag): tag is CommitTag => tag.commit !== null);
+      const { items, next } = await listPage(endpoint, tagSchema, () =>
+        ctx.client.api.Tags.all(ctx.projectId, {
+          orderBy: 'updated',
+          sort: 'desc',
+          perPage: PAGE_SIZE,
+          page: pageOf(cursor),
+          maxPages: 1,
+          showExpanded: true,
+        }),
+      );
+      const tags = items.filter((tag): tag is CommitTag => tag.commit !== null);
       return { items: tags, nextCursor: nextCursor(next) };
     },
     markOf: tagTime,
@@ -216,18 +217,18 @@ export async function harvestPipelines(ctx: GitLabHarvestContext): Promise<numbe
     full: ctx.options.full,
     since: ctx.options.since,
     fetchPage: async (cursor) => {
-      const response = await ctx.client.api.Pipelines.all(ctx.projectId, {
-        ref: ctx.defaultBranch,
-        orderBy: 'updated_at',
-        sort: 'desc',
-        perPage: PAGE_SIZE,
-        page: pageOf(cursor),
-        maxPages: 1,
-        showExpanded: true,
-        ...(updatedAfter === null ? {} : { updatedAfter: isoUtc(updatedAfter) }),
-      });
-      const { data, next } = listPage(response);
-      const pipelines = parsePayload(endpoint, pipelinesPage, data);
+      const { items: pipelines, next } = await listPage(endpoint, pipelineSchema, () =>
+        ctx.client.api.Pipelines.all(ctx.projectId, {
+          ref: ctx.defaultBranch,
+          orderBy: 'updated_at',
+          sort: 'desc',
+          perPage: PAGE_SIZE,
+          page: pageOf(cursor),
+          maxPages: 1,
+          showExpanded: true,
+          ...(updatedAfter === null ? {} : { updatedAfter: isoUtc(updatedAfter) }),
+        }),
+      );
       const items: PipelineItem[] = [];
       for (const pipeline of pipelines) {
         const changed = oldMark === null || pipeline.updated_at > oldMark;
@@ -255,17 +256,12 @@ export async function harvestPipelines(ctx: GitLabHarvestContext): Promise<numbe
 async function pipelineJobs(ctx: GitLabHarvestContext, pipelineId: number): Promise<GitLabJob[]> {
   const endpoint = `GET ${projectApiPath(ctx)}/pipelines/${pipelineId}/jobs`;
   const jobs: GitLabJob[] = [];
-  let page: number | null = 1;
-  while (page !== null) {
-    const response = await ctx.client.api.Jobs.all(ctx.projectId, {
-      pipelineId,
-      perPage: PAGE_SIZE,
-      page,
-      maxPages: 1,
-      showExpanded: true,
-    });
-    const { data, next } = listPage(response);
-    jobs.push(...parsePayload(endpoint, jobsPage, data));
+  for (let page: number | null = 1; page !== null; ) {
+    const current: number = page;
+    const { items, next } = await listPage(endpoint, jobSchema, () =>
+      ctx.client.api.Jobs.all(ctx.projectId, { pipelineId, perPage: PAGE_SIZE, page: current, maxPages: 1, showExpanded: true }),
+    );
+    jobs.push(...items);
     page = next;
   }
   return jobs;

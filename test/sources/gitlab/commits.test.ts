@@ -17,8 +17,8 @@ import {
 } from '../../../src/store/index.js';
 import { ForgeError } from '../../../src/util/errors.js';
 import { NOVEMBER, at, defaultOptions, deployment, pullRequest, repository } from '../../helpers/builders.js';
-import { SENTINEL_TOKEN, useNock } from '../../helpers/github.js';
-import { GITLAB_REPO, gitlabFixture, gitlabGet, gitlabHarness, pageHeaders, sha, type GitLabHarnessOptions } from '../../helpers/gitlab-commits.js';
+import { useNock } from '../../helpers/github.js';
+import { GITLAB_REPO, GITLAB_SENTINEL_TOKEN, gitlabFixture, gitlabGet, gitlabHarness, pageHeaders, sha, type GitLabHarnessOptions } from '../../helpers/gitlab-commits.js';
 import { tempStorePath } from '../../helpers/store.js';
 
 useNock();
@@ -125,7 +125,7 @@ describe('harvestDefaultBranchHistory', () => {
 
     const error = await harvestDefaultBranchHistory(interrupted.ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeError);
-    expect((error as Error).message).not.toContain(SENTINEL_TOKEN);
+    expect((error as Error).message).not.toContain(GITLAB_SENTINEL_TOKEN);
     expect(interrupted.client.requests).toBe(2);
     // The first page and its cursor were committed together.
     expect(commitsOf(store).size).toBe(3);
