@@ -185,8 +185,8 @@ function storedRows(ctx: GitLabHarvestContext, items: readonly MergeRequestItem[
  * are compared too, so a change stamped with an unchanged `updated_at` is not missed.
  */
 function hasChanged(stored: StoredRow, item: MergeRequestItem): boolean {
-  const row = mergeRequestRow('', item, { commits: [], firstReviewAt: null });
-  return stored.updatedAt !== item.updated_at || stored.state !== row.state || stored.mergedAt !== row.mergedAt || stored.headSha !== item.sha;
+  const { state, mergedAt } = mergeRequestRow('', item, { commits: [], firstReviewAt: null });
+  return stored.updatedAt !== item.updated_at || stored.state !== state || stored.mergedAt !== mergedAt || stored.headSha !== item.sha;
 }
 
 /** The stored mark of a resource, unless `--full` or a changed config says start over (as `traverseNewestFirst` decides). */

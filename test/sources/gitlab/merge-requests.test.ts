@@ -267,6 +267,19 @@ describe('harvestMergeRequests', () => {
     h.close();
   });
 
+  it('takes an MR merged before GitLab recorded merge times as merged at its last update, and says so', async () => {
+    const h = gitlabHarness();
+    const [old] = gitlabFixture('mr-two-pages', 'page-2.json') as unknown as Array<Record<string, unknown>>;
+    mergeRequestList(1).reply(200, [{ ...old, merged_at: null }], listHeaders(1, 1, 1));
+    serveDetails([5]);
+    await harvestMergeRequests(h.ctx);
+    expect(pr(h.store, 5)).toMatchObject({ state: 'merged', mergedAt: at('2026-03-06T15:00:01Z') });
+    expect(h.warnings).toEqual([
+      'gitlab:acme/payments: GitLab reports no merge time for merged MR !5; its last update time stands in for it',
+    ]);
+    h.close();
+  });
+
   it('resumes an interrupted traversal at the stored page and ends with the store of an uninterrupted one', async () => {
     // The reference: one uninterrupted sync.
     const reference = gitlabHarness();
