@@ -37,11 +37,7 @@ export async function execute(flags: SyncFlags, ctx: CommandContext): Promise<nu
   const store = openStore(ctx.global.dbPath);
   const reports: HarvestReport[] = [];
   try {
-    for (const { source, harvester } of harvesters) {
-      if (!harvester) {
-        ctx.io.stderr(`dorametrics: skipping ${sourceId(source)}: harvesting ${source.type} is not available in this version\n`);
-        continue;
-      }
+    for (const { harvester } of harvesters) {
       const report = await harvester.harvest(store, {
         full: Boolean(flags.full),
         since,

@@ -2,6 +2,7 @@ import type { SourceConfig } from '../config/schema.js';
 import { repoId } from '../domain/ids.js';
 import type { RepoId } from '../domain/types.js';
 import { createGitHubHarvester } from './github/index.js';
+import { createGitLabHarvester } from './gitlab/index.js';
 import type { Harvester, HarvesterEnvironment } from './types.js';
 
 /** The repository id a source harvests into (`github:owner/repo`, `gitlab:group/project`). */
@@ -9,15 +10,12 @@ export function sourceId(source: SourceConfig): RepoId {
   return source.type === 'github' ? repoId('github', source.repo) : repoId('gitlab', source.project);
 }
 
-/**
- * The harvester of a configured source, or null for a forge this version cannot harvest yet
- * (GitLab arrives with its own issue; `sync` says so instead of failing the other sources).
- */
-export function createHarvester(source: SourceConfig, environment: HarvesterEnvironment): Harvester | null {
+/** The harvester of a configured source. */
+export function createHarvester(source: SourceConfig, environment: HarvesterEnvironment): Harvester {
   switch (source.type) {
     case 'github':
       return createGitHubHarvester(source, environment);
     case 'gitlab':
-      return null;
+      return createGitLabHarvester(source, environment);
   }
 }
