@@ -82,13 +82,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--repo <id>', 'only this repository, e.g. github:acme/shop (repeatable)', collect)
     .option('--team <name>', 'only the repositories of this team (config "teams")')
     .option('--env <name>', 'the environment deployments go to', 'production')
-    .addOption(new Option('--format <format>', 'output format (default: table on a terminal, else json)').choices(['table', 'json']))
+    .addOption(new Option('--format <format>', 'output format (default: table on a terminal, else json)').choices(['table', 'markdown', 'json']))
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--compare', 'add the previous window of equal length')
+    .addOption(new Option('--by <period>', 'add a time series: ISO weeks or calendar months in --tz').choices(['week', 'month']))
     .option('--fail-on <expr>', 'exit 1 when breached, e.g. "leadTime.p50>2d" (repeatable)', collect)
     .addHelpText('after', examples([
       'dorametrics report',
-      'dorametrics report --since 12w --tz Europe/Berlin --compare',
+      'dorametrics report --since 12w --tz Europe/Berlin --compare --by week',
+      'dorametrics report --since 12w --by week --compare --format markdown --output "$GITHUB_STEP_SUMMARY"',
       'dorametrics report --from 2026-10-01 --to 2026-11-01 --repo github:acme/shop --format json --output dora.json',
       'dorametrics report --format json --fail-on "changeFailureRate.rate>15%" --fail-on "leadTime.p50>2d"',
     ]))

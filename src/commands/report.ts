@@ -6,11 +6,12 @@ import type { Config } from '../config/schema.js';
 import { parseRepoId, repoId as makeRepoId } from '../domain/ids.js';
 import type { Facts, RepoId } from '../domain/types.js';
 import { computeMetrics } from '../metrics/engine.js';
-import { buildModel, type ModelOptions } from '../metrics/model.js';
-import type { MetricsResult } from '../metrics/types.js';
+import { buildModel, type Model, type ModelOptions } from '../metrics/model.js';
+import type { MetricsResult, Window } from '../metrics/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { buildReportDocument } from '../report/document.js';
 import { renderReport, type ReportFormat } from '../report/render.js';
+import { periodWindows, type SeriesPeriod } from '../report/series.js';
 import { formatThresholdActual } from '../report/format.js';
 import { evaluateThresholds, parseThreshold, type Threshold } from '../report/thresholds.js';
 import { closeStore, openStore } from '../store/db.js';
@@ -31,6 +32,7 @@ export interface ReportFlags {
   format?: ReportFormat;
   output?: string;
   compare?: boolean;
+  by?: SeriesPeriod;
   failOn?: string[];
 }
 
@@ -73,8 +75,16 @@ export async function execute(flags: ReportFlags, ctx: CommandContext): Promise<
   result.warnings.unshift(...scopeWarnings);
   const byRepo: Record<string, MetricsResult> = {};
   for (const repo of repos) byRepo[repo] = computeMetrics(model, window, [repo]);
+  const byTeam = teamBreakdown(config, model, window, repos);
   const previous = flags.compare
     ? { window: previousWindow(window), result: computeMetrics(model, previousWindow(window), repos) }
+    : undefined;
+  // SPEC §2 `--by`: the same model, each period a window of its own.
+  const series = flags.by
+    ? {
+        by: flags.by,
+        periods: periodWindows(window, flags.by).map((period) => ({ window: period, result: computeMetrics(model, period, repos) })),
+      }
     : undefined;
 
   if (ctx.global.verbose) {
@@ -91,13 +101,20 @@ export async function execute(flags: ReportFlags, ctx: CommandContext): Promise<
     result,
     byRepo,
     ...(previous ? { previous } : {}),
+    ...(series ? { series } : {}),
+    ...(byTeam ? { byTeam } : {}),
     thresholds: thresholdResults,
     generatedAt: ctx.io.now(),
     version: TOOL_VERSION,
   });
 
   const format: ReportFormat = flags.format ?? (flags.output === undefined && ctx.io.stdoutIsTTY ? 'table' : 'json');
-  const text = renderReport(document, format, { color: flags.output === undefined && ctx.global.color });
+  const toTerminal = flags.output === undefined && ctx.io.stdoutIsTTY;
+  const width = toTerminal ? terminalWidth(ctx.io.env) : undefined;
+  const text = renderReport(document, format, {
+    color: flags.output === undefined && ctx.global.color,
+    ...(width === undefined ? {} : { width }),
+  });
   if (flags.output === undefined) {
     ctx.io.stdout(text);
   } else {
@@ -129,6 +146,35 @@ export function modelOptions(config: Config, environment: string): ModelOptions 
     reworkLabels: config.failure.reworkLabels,
     leadTimeUnit: config.leadTime.unit,
   };
+}
+
+/**
+ * The metrics of every configured team over its repositories within the scope (a team
+ * none of whose repositories is in scope is left out); undefined when the config has no
+ * teams, so the document has no `byTeam`.
+ */
+function teamBreakdown(config: Config, model: Model, window: Window, repos: readonly RepoId[]): Record<string, MetricsResult> | undefined {
+  const teams = Object.entries(config.teams);
+  if (teams.length === 0) return undefined;
+  const inScope = new Set(repos);
+  const byTeam: Record<string, MetricsResult> = {};
+  for (const [team, members] of teams) {
+    const teamRepos = [...new Set(members.filter((repo) => inScope.has(repo)))].sort();
+    if (teamRepos.length > 0) byTeam[team] = computeMetrics(model, window, teamRepos);
+  }
+  return byTeam;
+}
+
+/**
+ * The terminal's width for the table: `COLUMNS` when set (a shell may export it, and tests
+ * pass it through the Io's environment), else what Node.js knows of the process's stdout
+ * when that is a terminal. Only asked when the report goes to a terminal.
+ */
+function terminalWidth(env: Record<string, string | undefined>): number | undefined {
+  const fromEnv = Number(env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+  return typeof columns === 'number' && columns > 0 ? columns : undefined;
 }
 
 function checkRepoFlag(value: string): RepoId {

@@ -8,6 +8,7 @@ import type {
   Window,
 } from '../metrics/types.js';
 import { isoUtc } from '../util/time.js';
+import type { SeriesPeriod } from './series.js';
 import type { ThresholdResult } from './thresholds.js';
 
 /**
@@ -181,7 +182,21 @@ export const reportDocumentSchema = z
       .strict()
       .optional()
       .describe('The previous window of equal length (`--compare`).'),
+    series: z
+      .object({
+        by: z.enum(['week', 'month']).describe('ISO weeks (Monday first) or calendar months in the window\'s time zone.'),
+        periods: z
+          .array(z.object({ from: instant, to: instant, metrics: metricsSchema }).strict())
+          .describe('Oldest first; the first and last periods are clipped to the window, so together they cover it exactly.'),
+      })
+      .strict()
+      .optional()
+      .describe('The same metrics per week or month of the window (`--by`).'),
     byRepo: z.record(z.string(), metricsSchema).describe('The same metrics per repository id.'),
+    byTeam: z
+      .record(z.string(), metricsSchema)
+      .optional()
+      .describe('The same metrics per configured team, over its repositories within the scope (present when the config has teams).'),
     thresholds: z.array(thresholdResultSchema).describe('Every `--fail-on` and config threshold, evaluated.'),
     warnings: z.array(z.string()).describe('Data notes, e.g. deployments whose sha is unknown.'),
     details: z
@@ -215,23 +230,24 @@ export interface BuildReportInput {
   result: MetricsResult;
   byRepo: Record<string, MetricsResult>;
   previous?: { window: Window; result: MetricsResult };
+  /** `--by`: the periods of the window, oldest first, each with its own result. */
+  series?: { by: SeriesPeriod; periods: Array<{ window: Window; result: MetricsResult }> };
+  /** Per configured team; absent when the config has no teams. */
+  byTeam?: Record<string, MetricsResult>;
   thresholds: ThresholdResult[];
   generatedAt: Date;
   version: string;
 }
 
 /**
- * Assembles the JSON report from the engine's results. Pure and deterministic: byRepo keys
- * are sorted and warnings de-duplicated in their first-seen order. The result is parsed
+ * Assembles the JSON report from the engine's results. Pure and deterministic: byRepo and
+ * byTeam keys are sorted and warnings de-duplicated in their first-seen order. The result is parsed
  * with `reportDocumentSchema`, so keys come out in schema order and an engine value the
  * schema does not allow (NaN, a negative count) throws here, as the bug it is, instead of
  * shipping a document that fails its own published schema.
  */
 export function buildReportDocument(input: BuildReportInput): ReportDocument {
-  const byRepo: Record<string, Metrics> = {};
-  for (const repoId of Object.keys(input.byRepo).sort()) {
-    byRepo[repoId] = input.byRepo[repoId]!.metrics;
-  }
+  const byRepo = sortedMetrics(input.byRepo);
   const scope: ReportScope = { repos: [...input.scope.repos], environment: input.scope.environment };
   if (input.scope.team !== undefined) scope.team = input.scope.team;
 
@@ -243,7 +259,20 @@ export function buildReportDocument(input: BuildReportInput): ReportDocument {
     scope,
     metrics: input.result.metrics,
     ...(input.previous ? { previous: { window: windowJson(input.previous.window), metrics: input.previous.result.metrics } } : {}),
+    ...(input.series
+      ? {
+          series: {
+            by: input.series.by,
+            periods: input.series.periods.map(({ window, result }) => ({
+              from: isoUtc(window.from),
+              to: isoUtc(window.to),
+              metrics: result.metrics,
+            })),
+          },
+        }
+      : {}),
     byRepo,
+    ...(input.byTeam ? { byTeam: sortedMetrics(input.byTeam) } : {}),
     thresholds: input.thresholds.map(({ expr, actual, passed }) => ({ expr, actual, passed })),
     warnings: [...new Set(input.result.warnings)],
     details: {
@@ -253,6 +282,12 @@ export function buildReportDocument(input: BuildReportInput): ReportDocument {
     },
   };
   return reportDocumentSchema.parse(document);
+}
+
+function sortedMetrics(results: Record<string, MetricsResult>): Record<string, Metrics> {
+  const sorted: Record<string, Metrics> = {};
+  for (const key of Object.keys(results).sort()) sorted[key] = results[key]!.metrics;
+  return sorted;
 }
 
 function windowJson(window: Window): ReportDocument['window'] {

@@ -108,6 +108,7 @@ describe('dorametrics report', () => {
     [['--repo', 'github:acme/unknown'], '--repo "github:acme/unknown" is neither in the store nor in the config'],
     [['--team', 'platform'], '--team "platform" is not in the config\'s "teams"'],
     [['--format', 'yaml'], "option '--format <format>' argument 'yaml' is invalid"],
+    [['--by', 'fortnight'], "option '--by <period>' argument 'fortnight' is invalid. Allowed choices are week, month."],
     [['--frm', '2026-11-01'], "unknown option '--frm'"],
   ])('%j exits 2 with a message naming it', async (args, message) => {
     await recordScenario();
@@ -205,5 +206,105 @@ describe('dorametrics report', () => {
     const first = await cli('report', ...WINDOW, '--format', 'json');
     const second = await cli('report', ...WINDOW, '--format', 'json');
     expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('--by week adds a series: ISO weeks clipped to the window, each computed like the window itself', async () => {
+    await recordScenario();
+    const result = await cli('report', '--from', '2026-11-04', '--to', '2026-11-29', '--format', 'json', '--by', 'week');
+    expect(result.code).toBe(0);
+    const doc = reportDocumentSchema.parse(JSON.parse(result.stdout));
+    expect(doc.series!.by).toBe('week');
+    expect(doc.series!.periods.map((period) => [period.from, period.to])).toEqual([
+      ['2026-11-04T00:00:00.000Z', '2026-11-09T00:00:00.000Z'], // Wednesday to Monday: clipped
+      ['2026-11-09T00:00:00.000Z', '2026-11-16T00:00:00.000Z'],
+      ['2026-11-16T00:00:00.000Z', '2026-11-23T00:00:00.000Z'],
+      ['2026-11-23T00:00:00.000Z', '2026-11-29T00:00:00.000Z'], // Monday to Sunday: clipped
+    ]);
+    // D3 (11-05) in the first week, D5 (11-10) in the second; INC-2 (11-07) and INC-3 (11-20).
+    expect(doc.series!.periods.map((period) => period.metrics.deploymentFrequency.deployments)).toEqual([1, 1, 0, 0]);
+    expect(doc.series!.periods.map((period) => period.metrics.timeToRestore.incidents)).toEqual([1, 0, 1, 0]);
+    expect(doc.series!.periods.map((period) => period.metrics.changeFailureRate.rate)).toEqual([1, 0, null, null]);
+    expect(doc.metrics.deploymentFrequency.deployments).toBe(2);
+    const keys = Object.keys(doc);
+    expect(keys.indexOf('series')).toBe(keys.indexOf('metrics') + 1);
+  });
+
+  it('--by month in a zone cuts at local midnight on the 1st', async () => {
+    await recordScenario();
+    const result = await cli('report', '--from', '2026-10-15', '--to', '2026-12-15', '--tz', 'Europe/Berlin', '--format', 'json', '--by', 'month');
+    const doc = reportDocumentSchema.parse(JSON.parse(result.stdout));
+    expect(doc.series!.periods.map((period) => [period.from, period.to])).toEqual([
+      ['2026-10-14T22:00:00.000Z', '2026-10-31T23:00:00.000Z'],
+      ['2026-10-31T23:00:00.000Z', '2026-11-30T23:00:00.000Z'],
+      ['2026-11-30T23:00:00.000Z', '2026-12-14T23:00:00.000Z'],
+    ]);
+    expect(doc.series!.periods.map((period) => period.metrics.deploymentFrequency.deployments)).toEqual([0, 4, 0]);
+  });
+
+  it('adds byTeam when the config has teams, over each team\'s repositories in scope', async () => {
+    await recordScenario();
+    await cli('record', 'deployment', '--repo', 'gitlab:acme/payments', '--sha', 'f00f00f', '--at', '2026-11-04T10:00:00Z');
+    const plain = JSON.parse((await cli('report', ...WINDOW, '--format', 'json')).stdout);
+    expect('byTeam' in plain).toBe(false);
+    writeFileSync(
+      path.join(cwd, 'dorametrics.config.json'),
+      JSON.stringify({ teams: { payments: ['gitlab:acme/payments'], everyone: [REPO, 'gitlab:acme/payments'] } }),
+    );
+    const doc = reportDocumentSchema.parse(JSON.parse((await cli('report', ...WINDOW, '--format', 'json')).stdout));
+    expect(Object.keys(doc.byTeam!)).toEqual(['everyone', 'payments']);
+    expect(doc.byTeam!.everyone).toEqual(doc.metrics);
+    expect(doc.byTeam!.payments).toEqual(doc.byRepo['gitlab:acme/payments']);
+    const narrowed = JSON.parse((await cli('report', ...WINDOW, '--format', 'json', '--repo', REPO)).stdout);
+    expect(Object.keys(narrowed.byTeam)).toEqual(['everyone']);
+    expect(narrowed.byTeam.everyone.deploymentFrequency.deployments).toBe(4);
+  });
+
+  it('--format markdown writes the retro report, to stdout or to a file such as $GITHUB_STEP_SUMMARY', async () => {
+    await recordScenario();
+    const result = await cli('report', ...WINDOW, '--format', 'markdown', '--by', 'week');
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith('# DORA metrics: github:acme/shop\n')).toBe(true);
+    expect(result.stdout).toContain('## Trends by week');
+    expect(result.stdout).toContain('```mermaid\nxychart-beta\n');
+    const summary = path.join(cwd, 'step_summary');
+    const written = await runCli(['--db', db, 'report', ...WINDOW, '--format', 'markdown', '--output', summary], {
+      cwd,
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(written.stdout).toBe('');
+    expect(readFileSync(summary, 'utf8')).toBe((await cli('report', ...WINDOW, '--format', 'markdown')).stdout);
+  });
+
+  it('the help shows --by, the markdown format and the job-summary example', async () => {
+    const help = await cli('report', '--help');
+    expect(help.stdout).toContain('--by <period>');
+    expect(help.stdout).toContain('"markdown"');
+    expect(help.stdout).toContain('--format markdown --output "$GITHUB_STEP_SUMMARY"');
+  });
+
+  it('the table gets a per-period table with --by and fits the terminal width (COLUMNS)', async () => {
+    await recordScenario();
+    const wide = await runCli(['--db', db, 'report', ...WINDOW, '--by', 'week', '--compare'], {
+      cwd,
+      tty: true,
+      env: { NO_COLOR: '1', COLUMNS: '400' },
+    });
+    expect(wide.stdout).toContain('By week\n');
+    expect(wide.stdout).toContain('2026-W45');
+    const widest = (text: string) => Math.max(...text.split('\n').filter((row) => /^[│┌├└]/.test(row)).map((row) => [...row].length));
+    expect(widest(wide.stdout)).toBeGreaterThan(100);
+    const narrow = await runCli(['--db', db, 'report', ...WINDOW, '--by', 'week', '--compare'], {
+      cwd,
+      tty: true,
+      env: { NO_COLOR: '1', COLUMNS: '100' },
+    });
+    expect(widest(narrow.stdout)).toBeLessThanOrEqual(100);
+    // A file gets the table at its natural width, whatever the terminal.
+    await runCli(['--db', db, 'report', ...WINDOW, '--by', 'week', '--compare', '--format', 'table', '--output', 'dora.txt'], {
+      cwd,
+      tty: true,
+      env: { NO_COLOR: '1', COLUMNS: '60' },
+    });
+    expect(readFileSync(path.join(cwd, 'dora.txt'), 'utf8')).toBe(wide.stdout);
   });
 });

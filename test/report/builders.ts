@@ -121,3 +121,17 @@ export function comparedDocument(): ReportDocument {
   before.deploymentFrequency.perWeek = 2;
   return sampleDocument({ previous: { window: PREVIOUS_WINDOW, result: result(before) } });
 }
+
+/** The sample with `--by week` over its last two ISO weeks (the second clipped) and a team breakdown. */
+export function seriesInput(): Partial<BuildReportInput> {
+  return {
+    series: {
+      by: 'week',
+      periods: [
+        { window: { from: Date.parse('2026-11-16T00:00:00Z'), to: Date.parse('2026-11-23T00:00:00Z'), timeZone: 'UTC' }, result: result(emptyMetrics()) },
+        { window: { from: Date.parse('2026-11-23T00:00:00Z'), to: Date.parse('2026-11-29T00:00:00Z'), timeZone: 'UTC' }, result: result(sampleMetrics()) },
+      ],
+    },
+    byTeam: { storefront: result(sampleMetrics()), checkout: result(emptyMetrics()) },
+  };
+}

@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import { buildReportDocument, reportDocumentSchema } from '../../src/report/document.js';
 import { evaluateThresholds, parseThresholds } from '../../src/report/thresholds.js';
 import * as engine from '../helpers/builders.js';
-import { PREVIOUS_WINDOW, emptyMetrics, result, sampleDocument, sampleInput, sampleMetrics } from './builders.js';
+import { PREVIOUS_WINDOW, emptyMetrics, result, sampleDocument, sampleInput, sampleMetrics, seriesInput } from './builders.js';
 
 describe('buildReportDocument (SPEC §6)', () => {
   it('builds the versioned envelope with ISO UTC instants', () => {
@@ -36,6 +36,32 @@ describe('buildReportDocument (SPEC §6)', () => {
       window: { from: '2026-09-30T00:00:00.000Z', to: '2026-10-30T00:00:00.000Z', timezone: 'UTC' },
       metrics: emptyMetrics(),
     });
+  });
+
+  it('adds series after metrics (and previous) and byTeam after byRepo, only when given', () => {
+    const doc = sampleDocument({ ...seriesInput(), previous: { window: PREVIOUS_WINDOW, result: result(emptyMetrics()) } });
+    expect(Object.keys(doc)).toEqual([
+      'schemaVersion', 'tool', 'generatedAt', 'window', 'scope', 'metrics', 'previous', 'series', 'byRepo', 'byTeam', 'thresholds', 'warnings', 'details',
+    ]);
+    expect(doc.series).toEqual({
+      by: 'week',
+      periods: [
+        { from: '2026-11-16T00:00:00.000Z', to: '2026-11-23T00:00:00.000Z', metrics: emptyMetrics() },
+        { from: '2026-11-23T00:00:00.000Z', to: '2026-11-29T00:00:00.000Z', metrics: sampleMetrics() },
+      ],
+    });
+    expect(Object.keys(doc.byTeam!)).toEqual(['checkout', 'storefront']);
+    const plain = sampleDocument();
+    expect('series' in plain || 'byTeam' in plain).toBe(false);
+  });
+
+  it('rejects a series period with an unknown key or an unknown period', () => {
+    const doc = structuredClone(sampleDocument(seriesInput())) as Record<string, any>;
+    doc.series.periods[0].label = '2026-W47';
+    expect(reportDocumentSchema.safeParse(doc).success).toBe(false);
+    const fortnight = structuredClone(sampleDocument(seriesInput())) as Record<string, any>;
+    fortnight.series.by = 'fortnight';
+    expect(reportDocumentSchema.safeParse(fortnight).success).toBe(false);
   });
 
   it('sorts byRepo by repository id', () => {

@@ -6,7 +6,7 @@ import { shippedJsonSchemas } from '../../src/report/json-schema.js';
 import { renderJson } from '../../src/report/json.js';
 import { evaluateThresholds, parseThresholds } from '../../src/report/thresholds.js';
 import { validateJsonSchema } from './json-schema-subset.js';
-import { comparedDocument, emptyMetrics, result, sampleDocument, sampleMetrics } from './builders.js';
+import { comparedDocument, emptyMetrics, result, sampleDocument, sampleMetrics, seriesInput } from './builders.js';
 
 const schemas = Object.fromEntries(shippedJsonSchemas().map(({ file, schema }) => [file, schema]));
 const reportSchema = schemas['report.schema.json']!;
@@ -35,6 +35,7 @@ describe('the shipped report JSON Schema (SPEC §6)', () => {
       sampleDocument({ thresholds }),
       comparedDocument(),
       sampleDocument({ result: result(emptyMetrics()), scope: { repos: [], environment: 'prod', team: 'checkout' } }),
+      sampleDocument(seriesInput()),
     ]) {
       expect(validateJsonSchema(reportSchema, JSON.parse(renderJson(doc)))).toEqual([]);
     }
@@ -49,6 +50,7 @@ describe('the shipped report JSON Schema (SPEC §6)', () => {
     doc.byRepo['github:acme/shop'].leadTime.changes = -1;
     doc.window.from = 'yesterday';
     doc.token = 'ghp_secret';
+    doc.series = { by: 'day', periods: [{ from: doc.window.from, to: doc.window.to, metrics: doc.metrics, label: 'x' }] };
     const errors = validateJsonSchema(reportSchema, doc);
     expect(errors).toEqual(
       expect.arrayContaining([
@@ -59,6 +61,7 @@ describe('the shipped report JSON Schema (SPEC §6)', () => {
         '$.metrics.timeToRestore: unexpected key median',
         '$.byRepo.github:acme/shop.leadTime.changes: below 0',
         '$.window.from: not a date-time',
+        '$.series.periods[0]: unexpected key label',
       ]),
     );
   });

@@ -18,7 +18,7 @@ const ANSI = '\u001b[';
 
 describe('renderReport', () => {
   it('has a renderer for every format', () => {
-    expect(REPORT_FORMATS).toEqual(['table', 'json']);
+    expect(REPORT_FORMATS).toEqual(['table', 'markdown', 'json']);
   });
 
   it('dispatches to the renderer of the format', () => {
@@ -216,5 +216,70 @@ describe('table renderer (SPEC §6)', () => {
 
   it('is deterministic', () => {
     expect(renderTable(comparedDocument(), { color: true })).toBe(renderTable(comparedDocument(), { color: true }));
+  });
+
+  it('adds a compact table per period with --by, partial periods marked', () => {
+    const quiet = emptyMetrics();
+    const doc = sampleDocument({
+      series: {
+        by: 'week',
+        periods: [
+          { window: { from: Date.parse('2026-11-16T00:00:00Z'), to: Date.parse('2026-11-23T00:00:00Z'), timeZone: 'UTC' }, result: result(quiet) },
+          { window: { from: Date.parse('2026-11-23T00:00:00Z'), to: Date.parse('2026-11-29T00:00:00Z'), timeZone: 'UTC' }, result: result(sampleMetrics()) },
+        ],
+      },
+    });
+    const text = renderTable(doc, { color: false });
+    const section = text.slice(text.indexOf('By week\n'), text.indexOf('By repository'));
+    const cells = (label: string) => line(section, label).split('│').slice(1, -1).map((cell) => cell.trim());
+    expect(cells('Period')).toEqual([
+      'Period', 'Deploys', 'Deploys/week', 'Lead time p50', 'Lag p50', 'Change failure', 'Restore p50', 'Recovery p50', 'Rework',
+    ]);
+    expect(cells('2026-W47')).toEqual(['2026-W47', '0', '0', '—', '—', '—', '—', '—', '—']);
+    expect(cells('2026-W48')).toEqual(['2026-W48*', '15', '3.5', '2d 4h', '5h', '12.5%', '1h 5m', '2h', '6.3%']);
+    expect(section).toContain('* a partial period, clipped to the window');
+    expect(renderTable(sampleDocument(), { color: false })).not.toContain('By week');
+  });
+
+  it('adds a per-team table when the config has teams', () => {
+    const text = renderTable(sampleDocument({ byTeam: { checkout: sampleResult() } }), { color: false });
+    expect(text).toContain('By team\n');
+    expect(line(text, '│ checkout ')).toMatch(/3\.5 .*2d 4h .*5h .*12\.5% .*1h 5m .*6\.3% /);
+  });
+
+  describe('within the terminal width', () => {
+    const widest = (text: string) => Math.max(...text.split('\n').map((row) => [...row].length));
+    const tables = (text: string) => text.split('\n').filter((row) => /^[│┌├└]/.test(row));
+
+    it('leaves a table that fits alone', () => {
+      const free = renderTable(comparedDocument(), { color: false });
+      expect(renderTable(comparedDocument(), { color: false, width: widest(free) })).toBe(free);
+    });
+
+    it('wraps the detail first, then the widest columns, at word boundaries and never past the width', () => {
+      for (const width of [140, 120, 100, 80]) {
+        const text = renderTable(comparedDocument(), { color: false, width });
+        expect(Math.max(...tables(text).map((row) => [...row].length))).toBeLessThanOrEqual(width);
+        // No word is cut: every word of the detail is still there, whole.
+        const words = text.replace(/[│┌┐└┘├┤┬┴┼─]/g, ' ').split(/\s+/);
+        for (const word of ['deployments,', 'median', 'days/week', 'resolved,', 'recovered;']) expect(words).toContain(word);
+        expect(text).not.toContain('…');
+      }
+      const at140 = renderTable(comparedDocument(), { color: false, width: 140 });
+      // At 140 columns only the detail gives way: the metric names stay on one line.
+      expect(line(at140, 'Cycle time: lag to production (p50)')).not.toBe('');
+    });
+
+    it('becomes a list of label: value lines when even wrapped columns cannot fit', () => {
+      const text = renderTable(comparedDocument(), { color: false, width: 40 });
+      expect(text).not.toContain('┌');
+      expect(text).toContain('Lead time for changes (p50)\n  Value: 2d 4h\n  Level: medium\n  Previous: 3d\n  Change: -20h\n  Detail: 42 changes; p75 3d, p90 6d\n');
+      expect(text).toContain('Rework rate\n  Value: 6.3%\n  Previous: 6.3%\n');
+    });
+
+    it('keeps colour in wrapped cells', () => {
+      const text = renderTable(comparedDocument(), { color: true, width: 90 });
+      expect(text).toContain('\u001b[32m-20h\u001b[39m');
+    });
   });
 });
