@@ -2,7 +2,7 @@
 export { closeStore, openStore, read, statement, transaction, withStore, BUSY_TIMEOUT_MS, type Store } from './db.js';
 export { LATEST_VERSION } from './migrations.js';
 export { ensureRepository, getRepository, upsertRepositories } from './repositories.js';
-export { upsertCommits } from './commits.js';
+export { missingDeployedShas, oldestCommitTime, storedShas, upsertCommits } from './commits.js';
 export { upsertPullRequests, type StoredPullRequest } from './pull-requests.js';
 export { upsertDeployments, type StoredDeployment } from './deployments.js';
 export { getIncident, upsertIncidents } from './incidents.js';

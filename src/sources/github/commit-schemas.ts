@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ForgeError } from '../../util/errors.js';
 
 /**
  * zod schemas for the GitHub payloads the commit-graph and deployment-source harvesters read
@@ -120,33 +119,3 @@ export const workflowRunsResponse = z.object({
   total_count: z.number().int().nonnegative(),
   workflow_runs: z.array(workflowRun),
 });
-
-/**
- * Parses a payload, or fails with a `ForgeError` (exit 3) that names the endpoint and the
- * first field that did not match.
- */
-export function parsePayload<Schema extends z.ZodType>(schema: Schema, data: unknown, endpoint: string): z.output<Schema> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  return fail(endpoint, `${fieldPath(issue.path)}: ${issue.message}`);
-}
-
-function fail(endpoint: string, detail: string): never {
-  throw new ForgeError(
-    endpoint,
-    undefined,
-    `unexpected response at ${detail}`,
-    'GitHub answered with a shape dorametrics does not know (or a proxy answered instead of GitHub); please report it',
-  );
-}
-
-/** `repository.ref.target.history.nodes[3].oid`, or `(root)`. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const key of path) {
-    if (typeof key === 'number') text += `[${key}]`;
-    else text += text === '' ? String(key) : `.${String(key)}`;
-  }
-  return text === '' ? '(root)' : text;
-}

@@ -1,5 +1,8 @@
 import {
   getSyncState,
+  missingDeployedShas,
+  oldestCommitTime,
+  storedShas,
   read,
   saveSyncState,
   statement,
@@ -13,7 +16,8 @@ import { isoUtc } from '../../util/time.js';
 import { forgeError } from './client.js';
 import { commitFromHistory, commitFromRest } from './commit-convert.js';
 import { DEFAULT_BRANCH_HISTORY_QUERY } from './commit-queries.js';
-import { compareResponse, historyResponse, parsePayload } from './commit-schemas.js';
+import { parsePayload } from '../parse.js';
+import { compareResponse, historyResponse } from './commit-schemas.js';
 import type { GitHubHarvestContext } from './context.js';
 
 /**
@@ -76,7 +80,7 @@ export async function harvestDefaultBranchHistory(ctx: GitHubHarvestContext): Pr
       since: since === null ? null : isoUtc(since),
     });
     pages++;
-    const payload = parsePayload(historyResponse, data, endpoint);
+    const payload = parsePayload(endpoint, historyResponse, data);
     if (payload.repository === null) {
       throw new ForgeError(endpoint, undefined, `repository ${ctx.owner}/${ctx.name} not found`);
     }
@@ -211,43 +215,12 @@ async function compare(ctx: GitHubHarvestContext, base: string, head: string, pa
     if (status === 404 || status === 422) return null;
     throw forgeError(endpoint, error);
   }
-  return parsePayload(compareResponse, data, endpoint);
-}
-
-/** Of `shas`, those stored as commits of `repoId` (one query). */
-export function storedShas(store: Store, repoId: string, shas: Iterable<string>): Set<string> {
-  const list = [...new Set(shas)];
-  if (list.length === 0) return new Set();
-  const sql = 'SELECT sha FROM commits WHERE repo_id = ? AND sha IN (SELECT value FROM json_each(?))';
-  return new Set(read(store, () => statement(store, sql).pluck(true).all(repoId, JSON.stringify(list)) as string[]));
-}
-
-/**
- * The deployed shas of `repoId` (any status, any environment) that no stored commit matches,
- * newest deployment first. A deployment recorded with an abbreviated sha is matched by prefix,
- * as the report resolves it (the range keeps the lookup on the primary key).
- */
-export function missingDeployedShas(store: Store, repoId: string): string[] {
-  const sql = `
-    SELECT lower(d.sha) AS sha
-    FROM deployments d
-    WHERE d.repo_id = ?
-      AND NOT EXISTS (
-        SELECT 1 FROM commits c
-        WHERE c.repo_id = d.repo_id AND c.sha >= lower(d.sha) AND c.sha < lower(d.sha) || 'g')
-    GROUP BY lower(d.sha)
-    ORDER BY MAX(COALESCE(d.finished_at, d.created_at)) DESC, sha`;
-  return read(store, () => statement(store, sql).pluck(true).all(repoId) as string[]);
+  return parsePayload(endpoint, compareResponse, data);
 }
 
 function isCovered(store: Store, repoId: string, sha: string): boolean {
   const sql = "SELECT 1 FROM commits WHERE repo_id = ? AND sha >= ? AND sha < ? || 'g' LIMIT 1";
   return read(store, () => statement(store, sql).get(repoId, sha, sha) !== undefined);
-}
-
-function oldestCommitTime(store: Store, repoId: string): number | null {
-  const sql = 'SELECT MIN(committed_at) FROM commits WHERE repo_id = ?';
-  return read(store, () => statement(store, sql).pluck(true).get(repoId) as number | null);
 }
 
 /** The stored state of a resource, unless `--full` or a changed config says start over. */

@@ -25,13 +25,13 @@ import {
 } from './commit-convert.js';
 import { TAG_REFS_QUERY } from './commit-queries.js';
 import {
-  parsePayload,
   releasesResponse,
   tagRefsResponse,
   workflowRunsResponse,
   type Release,
   type TagRef,
 } from './commit-schemas.js';
+import { parsePayload } from '../parse.js';
 import type { GitHubHarvestContext } from './context.js';
 
 /**
@@ -101,7 +101,7 @@ export async function harvestReleases(ctx: GitHubHarvestContext): Promise<number
     fetchPage: async (cursor) => {
       const page = cursor === null && first !== null ? first : await getReleases(ctx, cursor === null ? 1 : Number(cursor), null);
       if (page === NOT_MODIFIED) return { items: [], nextCursor: null };
-      const releases = parsePayload(releasesResponse, page.data, releasesEndpoint(ctx));
+      const releases = parsePayload(releasesEndpoint(ctx), releasesResponse, page.data);
       const wanted = releases.filter((r) => !r.draft && r.published_at !== null && (floor === null || r.created_at >= floor));
       const commits = await tags.resolve(wanted.map((r) => r.tag_name));
       const items = releases.map((release): ReleaseItem => {
@@ -216,7 +216,7 @@ export async function harvestTags(ctx: GitHubHarvestContext): Promise<number> {
 async function fetchTagRefs(ctx: GitHubHarvestContext, after: string | null): Promise<{ refs: TagRef[]; nextCursor: string | null }> {
   const endpoint = 'GitHub GraphQL TagRefs';
   const data = await ctx.client.graphql<unknown>('TagRefs', TAG_REFS_QUERY, { owner: ctx.owner, name: ctx.name, after });
-  const payload = parsePayload(tagRefsResponse, data, endpoint);
+  const payload = parsePayload(endpoint, tagRefsResponse, data);
   if (payload.repository === null) throw new ForgeError(endpoint, undefined, `repository ${ctx.owner}/${ctx.name} not found`);
   const refs = payload.repository.refs;
   if (refs === null) return { refs: [], nextCursor: null };
@@ -299,7 +299,7 @@ export async function harvestWorkflowRuns(ctx: GitHubHarvestContext): Promise<nu
       return 0;
     }
     if (pages === 1 && resumed === null) etag = response.etag;
-    const body = parsePayload(workflowRunsResponse, response.data, endpoint);
+    const body = parsePayload(endpoint, workflowRunsResponse, response.data);
     const runs = body.workflow_runs;
 
     for (const run of runs) {

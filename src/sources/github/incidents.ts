@@ -5,7 +5,7 @@ import { isoUtc } from '../../util/time.js';
 import { forgeError } from './client.js';
 import type { GitHubHarvestContext } from './context.js';
 import { incidentFromIssue, isPullRequestItem } from './convert.js';
-import { parsePayload } from './parse.js';
+import { parsePayload } from '../parse.js';
 import { issuesPayload } from './schemas.js';
 
 const RESOURCE = 'incidents';

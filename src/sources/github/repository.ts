@@ -3,7 +3,7 @@ import type { Repository } from '../../domain/types.js';
 import { getRepository, getSyncState, saveSyncState, transaction, upsertRepositories, type Store } from '../../store/index.js';
 import type { GitHubClient } from './client.js';
 import { forgeError } from './client.js';
-import { parsePayload } from './parse.js';
+import { parsePayload } from '../parse.js';
 
 const repositoryPayload = z.object({
   full_name: z.string(),

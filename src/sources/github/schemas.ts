@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parsePayload } from './parse.js';
+import { parsePayload } from '../parse.js';
 
 /**
  * The GitHub payloads the pull-request, deployment and incident harvesters read (SPEC §7:

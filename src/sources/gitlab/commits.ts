@@ -1,11 +1,11 @@
 import {
   getSyncState,
-  read,
+  missingDeployedShas,
+  oldestCommitTime,
+  storedShas,
   saveSyncState,
-  statement,
   transaction,
   upsertCommits,
-  type Store,
   type SyncState,
 } from '../../store/index.js';
 import type { Commit } from '../../domain/types.js';
@@ -13,8 +13,7 @@ import { ForgeError } from '../../util/errors.js';
 import { isoUtc } from '../../util/time.js';
 // The commit-graph SQL is forge-neutral (shas of a repository id); it lives with the GitHub
 // harvester, which came first.
-import { missingDeployedShas, storedShas } from '../github/commits.js';
-import { parsePayload } from '../github/parse.js';
+import { parsePayload } from '../parse.js';
 import { commitFromGitLab } from './commit-convert.js';
 import { commitSchema, compareResponse } from './commit-schemas.js';
 import type { GitLabHarvestContext } from './context.js';
@@ -227,11 +226,6 @@ async function showCommit(ctx: GitLabHarvestContext, sha: string): Promise<Commi
     throw error;
   }
   return commitFromGitLab(ctx.repoId, parsePayload(endpoint, commitSchema, data));
-}
-
-function oldestCommitTime(store: Store, repoId: string): number | null {
-  const sql = 'SELECT MIN(committed_at) FROM commits WHERE repo_id = ?';
-  return read(store, () => statement(store, sql).pluck(true).get(repoId) as number | null);
 }
 
 /** The stored state of a resource, unless `--full` or a changed config says start over. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Repository } from '../../domain/types.js';
 import { upsertRepositories, type Store } from '../../store/index.js';
-import { parsePayload } from '../github/parse.js';
+import { parsePayload } from '../parse.js';
 import type { GitLabClient } from './client.js';
 
 const projectPayload = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DorametricsError, ForgeError } from '../../util/errors.js';
-import { parsePayload } from '../github/parse.js';
+import { parsePayload } from '../parse.js';
 
 /**
  * The GitLab REST payloads the merge-request, deployment and incident harvesters read (SPEC

@@ -253,7 +253,7 @@ describe('harvestDefaultBranchHistory', () => {
     const { ctx } = harness();
     const error = await harvestDefaultBranchHistory(ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeError);
-    expect((error as Error).message).toMatch(/^GitHub GraphQL DefaultBranchHistory: unexpected response at repository\.ref\.target\.history\.nodes\[0\]\.authoredDate/);
+    expect((error as Error).message).toMatch(/^GitHub GraphQL DefaultBranchHistory: unexpected payload at repository\.ref\.target\.history\.nodes\[0\]\.authoredDate/);
   });
 });
 

@@ -170,7 +170,7 @@ describe('harvestReleases', () => {
     const { ctx } = harness({ deployments: { from: 'releases' } });
     const error = await harvestReleases(ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeError);
-    expect((error as Error).message).toMatch(/^GET \/repos\/acme\/shop\/releases: unexpected response at \[0\]\.published_at: /);
+    expect((error as Error).message).toMatch(/^GET \/repos\/acme\/shop\/releases: unexpected payload at \[0\]\.published_at: /);
   });
 });
 

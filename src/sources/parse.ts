@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { formatPath } from '../../config/load.js';
-import { ForgeError } from '../../util/errors.js';
+import { formatPath } from '../config/load.js';
+import { ForgeError } from '../util/errors.js';
 
 /**
  * Validates a payload at the edge (SPEC §7): a response that does not match fails here,
@@ -15,6 +15,6 @@ export function parsePayload<T extends z.ZodType>(endpoint: string, schema: T, p
     endpoint,
     undefined,
     `unexpected payload at ${where}: ${issue.message}`,
-    'the API answered in a shape dorametrics does not know; please report it with the endpoint above',
+    'the forge (or a proxy in front of it) answered in a shape dorametrics does not know; please report it with the endpoint above',
   );
 }
