@@ -2,7 +2,7 @@ import { formatDuration } from '../util/time.js';
 import { tryParseThreshold, type ValueKind } from './thresholds.js';
 
 /**
- * Human units for people reading a report (table now, Markdown later). Every formatter
+ * Human units for people reading a report (the table and the Markdown report). Every formatter
  * renders `null` as an em dash: an undefined metric must never read as `0` or `NaN`.
  */
 
