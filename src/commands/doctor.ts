@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load.js';
 import type { SourceConfig } from '../config/schema.js';
 import { repoId } from '../domain/ids.js';
 import { createGitHubClient, forgeError } from '../sources/github/client.js';
+import { createGitLabClient } from '../sources/gitlab/client.js';
 import { LATEST_VERSION, listSyncStates, read, statement, withStore } from '../store/index.js';
 import { ExitCode } from '../util/errors.js';
 import type { CommandContext } from './context.js';
@@ -25,17 +26,21 @@ export async function execute(_flags: Record<string, never>, ctx: CommandContext
   out(true, `config: ${config.sources.length} source${config.sources.length === 1 ? '' : 's'}, timezone ${config.timezone}`);
   for (const source of config.sources) {
     const id = source.type === 'github' ? repoId('github', source.repo) : repoId('gitlab', source.project);
-    const token = ctx.io.env[source.tokenEnv]?.trim();
+    let variable = source.tokenEnv;
+    let token = ctx.io.env[variable]?.trim();
+    // As sync does: a GitLab source on the default variable falls back to GitLab CI's job token.
+    if (!token && source.type === 'gitlab' && variable === 'GITLAB_TOKEN' && ctx.io.env.CI_JOB_TOKEN?.trim()) {
+      variable = 'CI_JOB_TOKEN';
+      token = ctx.io.env.CI_JOB_TOKEN.trim();
+    }
     if (!token) {
       fail(`${id}: ${source.tokenEnv} is not set`);
       continue;
     }
-    out(true, `${id}: ${source.tokenEnv} is set`);
-    if (source.type === 'github') {
-      for (const line of await checkGitHub(source, token)) (line.ok ? out(true, line.text) : fail(line.text));
-    } else {
-      out(null, `${id}: GitLab reachability is not checked by this version`);
-    }
+    out(true, `${id}: ${variable} is set`);
+    const lines =
+      source.type === 'github' ? await checkGitHub(source, token) : await checkGitLab(source, token, variable === 'CI_JOB_TOKEN');
+    for (const line of lines) (line.ok ? out(true, line.text) : fail(line.text));
   }
 
   if (!existsSync(ctx.global.dbPath)) {
@@ -91,6 +96,35 @@ async function checkGitHub(source: Extract<SourceConfig, { type: 'github' }>, to
     lines.push({ ok: true, text: `${id}: reachable, default branch ${data.default_branch}` });
   } catch (error) {
     lines.push({ ok: false, text: forgeError(`GET /repos/${source.repo}`, error).message });
+  }
+  return lines;
+}
+
+async function checkGitLab(
+  source: Extract<SourceConfig, { type: 'gitlab' }>,
+  token: string,
+  jobToken: boolean,
+): Promise<Array<{ ok: boolean; text: string }>> {
+  const id = repoId('gitlab', source.project);
+  const client = createGitLabClient({ host: source.baseUrl, token, jobToken, maxRetries: 0 });
+  const lines: Array<{ ok: boolean; text: string }> = [];
+  if (jobToken) {
+    lines.push({ ok: true, text: `${id}: a CI job token (GitLab limits the API it can read; a project access token with read_api can read everything sync needs)` });
+  } else {
+    try {
+      const user = (await client.api.Users.showCurrentUser()) as { username?: string };
+      lines.push({ ok: true, text: `${id}: token belongs to ${user.username ?? 'an unnamed user'}` });
+    } catch (error) {
+      lines.push({ ok: false, text: (error as Error).message });
+      return lines;
+    }
+  }
+  try {
+    const project = (await client.api.Projects.show(source.project)) as { default_branch?: string | null };
+    const rate = client.rateLimitRemaining === null ? '' : `, ${client.rateLimitRemaining} requests left in the rate limit`;
+    lines.push({ ok: true, text: `${id}: reachable, default branch ${project.default_branch ?? '(none)'}${rate}` });
+  } catch (error) {
+    lines.push({ ok: false, text: (error as Error).message });
   }
   return lines;
 }

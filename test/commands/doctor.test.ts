@@ -31,6 +31,8 @@ describe('dorametrics doctor', () => {
     nock(GITHUB_API).get('/rate_limit').reply(200, rateLimit);
     nock(GITHUB_API).get('/user').reply(200, { login: 'octocat', id: 1, type: 'User' });
     nock(GITHUB_API).get('/repos/acme/shop').reply(200, { full_name: 'acme/shop', default_branch: 'main', html_url: 'https://github.com/acme/shop' });
+    nock('https://gitlab.com').get('/api/v4/user').reply(200, { id: 7, username: 'jdoe' });
+    nock('https://gitlab.com').get('/api/v4/projects/acme%2Fpayments').reply(200, { id: 42, default_branch: 'main' });
     const result = await runCli(['doctor'], { cwd, env: { GITHUB_TOKEN: SENTINEL_TOKEN, GITLAB_TOKEN: 'glpat-sentinel' } });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('✓ github:acme/shop: GITHUB_TOKEN is set');
@@ -45,13 +47,44 @@ describe('dorametrics doctor', () => {
   it('a missing token or a refused one fails the check with exit 3', async () => {
     const cwd = setup();
     const missing = await runCli(['doctor'], { cwd, env: {} });
+    expect(missing.stdout).toContain('✗ gitlab:acme/payments: GITLAB_TOKEN is not set');
     expect(missing.code).toBe(3);
     expect(missing.stdout).toContain('✗ github:acme/shop: GITHUB_TOKEN is not set');
 
     nock(GITHUB_API).get('/rate_limit').reply(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
-    const refused = await runCli(['doctor'], { cwd, env: { GITHUB_TOKEN: SENTINEL_TOKEN } });
+    nock('https://gitlab.com').get('/api/v4/user').reply(401, { message: '401 Unauthorized' });
+    const refused = await runCli(['doctor'], { cwd, env: { GITHUB_TOKEN: SENTINEL_TOKEN, GITLAB_TOKEN: 'glpat-sentinel' } });
+    expect(refused.stdout).toContain('✗ GET /api/v4/user answered 401: 401 Unauthorized');
     expect(refused.code).toBe(3);
     expect(refused.stdout).toContain('✗ GET https://api.github.com/rate_limit answered 401: Bad credentials');
     expect(refused.stdout + refused.stderr).not.toContain(SENTINEL_TOKEN);
+  });
+});
+
+describe('dorametrics doctor for GitLab', () => {
+  it('checks the token owner and the project, never printing the token', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'dorametrics.config.json'), JSON.stringify({ sources: [{ type: 'gitlab', project: 'acme/payments' }] }));
+    nock('https://gitlab.com').get('/api/v4/user').reply(200, { id: 7, username: 'jdoe', name: 'J. Doe' });
+    nock('https://gitlab.com')
+      .get('/api/v4/projects/acme%2Fpayments')
+      .reply(200, { id: 42, path_with_namespace: 'acme/payments', default_branch: 'main', web_url: 'https://gitlab.com/acme/payments' }, { 'ratelimit-remaining': '1999' });
+    const result = await runCli(['doctor'], { cwd, env: { GITLAB_TOKEN: 'glpat-SENTINELtoken0123456789' } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✓ gitlab:acme/payments: GITLAB_TOKEN is set');
+    expect(result.stdout).toContain('token belongs to jdoe');
+    expect(result.stdout).toContain('reachable, default branch main, 1999 requests left in the rate limit');
+    expect(result.stdout + result.stderr).not.toContain('glpat-SENTINELtoken0123456789');
+  });
+
+  it('falls back to CI_JOB_TOKEN and reports a refused project with exit 3', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'dorametrics.config.json'), JSON.stringify({ sources: [{ type: 'gitlab', project: 'acme/payments' }] }));
+    nock('https://gitlab.com', { reqheaders: { 'job-token': 'job-SENTINEL' } }).get('/api/v4/projects/acme%2Fpayments').reply(403, { message: '403 Forbidden' });
+    const result = await runCli(['doctor'], { cwd, env: { CI_JOB_TOKEN: 'job-SENTINEL' } });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('✓ gitlab:acme/payments: CI_JOB_TOKEN is set');
+    expect(result.stdout).toContain('✗ GET /api/v4/projects/acme%2Fpayments answered 403: 403 Forbidden');
+    expect(result.stdout + result.stderr).not.toContain('job-SENTINEL');
   });
 });
