@@ -56,7 +56,7 @@ describe('loadFacts', () => {
     expect(facts.repositories.map((r) => r.id)).toEqual(['github:acme/shop']);
   });
 
-  it('loads 100k commits, 20k PRs (3 commits each) and 5k deployments in well under a second', () => {
+  it('loads 100k commits, 20k PRs (3 commits each) and 5k deployments with one read per table', () => {
     const file = tempStorePath();
     const hex = (n: number) => n.toString(16).padStart(40, '0');
     const commits: Commit[] = [];
@@ -89,38 +89,17 @@ describe('loadFacts', () => {
       // snapshot transaction's BEGIN and COMMIT are `run`s and not counted).
       const probe = store.db.prepare('SELECT 1');
       const runs = (['all', 'get', 'iterate'] as const).map((method) => vi.spyOn(Object.getPrototypeOf(probe), method));
-      let facts = loadFacts(store);
+      const facts = loadFacts(store);
       const executions = runs.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
       runs.forEach((spy) => spy.mockRestore());
       expect(executions).toBe(7);
 
-      // "Well under a second" on a developer machine. A shared CI runner, or this file running
-      // beside the others, can be several times slower: the budget grows with the time this
-      // machine takes to build the same number of plain objects, right now.
-      let best = Number.POSITIVE_INFINITY;
-      let calibration = Number.POSITIVE_INFINITY;
-      for (let run = 0; run < 3; run++) {
-        calibration = Math.min(calibration, calibrate(185_000));
-        const started = performance.now();
-        facts = loadFacts(store);
-        best = Math.min(best, performance.now() - started);
-      }
+      // Tests do not time things: `npm run bench` prints how long a report over such a store takes.
       expect(facts.commits).toHaveLength(100_000);
       expect(facts.pullRequests).toHaveLength(20_000);
       expect(facts.pullRequests.reduce((sum, pr) => sum + pr.commits.length, 0)).toBe(60_000);
       expect(facts.deployments).toHaveLength(5_000);
       expect(facts.deployments.every((d) => d.statuses.length === 3)).toBe(true);
-      expect(best).toBeLessThan(Math.max(1_000, 6 * calibration));
     });
   });
 });
-
-/** Milliseconds to build `count` objects shaped like facts: this machine's speed, right now. */
-function calibrate(count: number): number {
-  const started = performance.now();
-  const out = new Array<{ id: string; sha: string; at: number; list: string[] }>(count);
-  for (let i = 0; i < count; i++) {
-    out[i] = { id: `github:acme/shop:${i}`, sha: i.toString(16).padStart(40, '0'), at: i, list: [String(i)] };
-  }
-  return performance.now() - started;
-}
