@@ -9,11 +9,11 @@ import { computeMetrics } from '../metrics/engine.js';
 import { buildModel, type Model, type ModelOptions } from '../metrics/model.js';
 import type { MetricsResult, Window } from '../metrics/types.js';
 import { TOOL_VERSION } from '../version.js';
-import { buildReportDocument } from '../report/document.js';
+import { buildReportDocument, type ReportDocument } from '../report/document.js';
 import { renderReport, type ReportFormat } from '../report/render.js';
 import { periodWindows, type SeriesPeriod } from '../report/series.js';
 import { formatThresholdActual } from '../report/format.js';
-import { evaluateThresholds, parseThreshold, type Threshold } from '../report/thresholds.js';
+import { evaluateThresholds, parseThreshold, type Threshold, type ThresholdResult } from '../report/thresholds.js';
 import { closeStore, openStore } from '../store/db.js';
 import { listRepositoryIds, loadMetricFacts } from '../store/facts.js';
 import { ExitCode, StoreError, UsageError } from '../util/errors.js';
@@ -48,18 +48,58 @@ export async function execute(flags: ReportFlags, ctx: CommandContext): Promise<
     ...config.thresholds.map((expr, index) => parseThreshold(expr, `config thresholds[${index}]`)),
     ...(flags.failOn ?? []).map((expr) => parseThreshold(expr, '--fail-on')),
   ];
+  const { document, thresholds: thresholdResults } = buildReport({
+    dbPath: ctx.global.dbPath,
+    config,
+    flags,
+    window,
+    thresholds,
+    now: ctx.io.now(),
+    ...(ctx.global.verbose ? { log: (line: string) => ctx.io.stderr(`${line}\n`) } : {}),
+  });
+  writeReport(document, flags, ctx, 'json');
+
+  const breached = thresholdResults.filter((threshold) => !threshold.passed);
+  if (breached.length > 0) {
+    if (!ctx.global.quiet) {
+      for (const threshold of breached) ctx.io.stderr(`threshold breached: ${threshold.expr} (actual ${formatThresholdActual(threshold.expr, threshold.actual)})\n`);
+    }
+    return ExitCode.thresholdBreached;
+  }
+  return ExitCode.ok;
+}
+
+export interface StoreReportInput {
+  dbPath: string;
+  config: Config;
+  flags: Pick<ReportFlags, 'repo' | 'team' | 'env' | 'compare' | 'by'>;
+  window: Window;
+  thresholds: Threshold[];
+  /** The document's `generatedAt`. */
+  now: Date;
+  /** `--verbose`: how many facts were loaded, and the time it took. */
+  log?: (line: string) => void;
+}
+
+/**
+ * The report document of a store for a window: the facts are loaded once, and the metrics
+ * computed for the scope, each repository and team, the previous window (`compare`) and
+ * each period (`by`). Shared by `report` and `demo`; prints nothing.
+ */
+export function buildReport(input: StoreReportInput): { document: ReportDocument; thresholds: ThresholdResult[] } {
+  const { config, flags, window } = input;
   const requestedRepos = (flags.repo ?? []).map(checkRepoFlag);
   const teamRepos = flags.team === undefined ? undefined : teamMembers(config, flags.team);
 
   // A report never creates a store: a missing one is a wrong --db or a store not filled yet.
-  if (!existsSync(ctx.global.dbPath)) {
+  if (!existsSync(input.dbPath)) {
     throw new StoreError(
-      `no store at ${ctx.global.dbPath}`,
+      `no store at ${input.dbPath}`,
       'run "dorametrics sync" or "dorametrics record" first, or point --db / DORAMETRICS_DB at your store',
     );
   }
   const started = performance.now();
-  const store = openStore(ctx.global.dbPath);
+  const store = openStore(input.dbPath);
   let facts: Facts;
   let scope: { repos: RepoId[]; warnings: string[] };
   try {
@@ -87,14 +127,12 @@ export async function execute(flags: ReportFlags, ctx: CommandContext): Promise<
       }
     : undefined;
 
-  if (ctx.global.verbose) {
-    ctx.io.stderr(
-      `loaded ${facts.commits.length} commits, ${facts.pullRequests.length} PRs, ${facts.deployments.length} deployments, ` +
-        `${facts.incidents.length} incidents in ${Math.round(loaded - started)} ms; computed in ${Math.round(performance.now() - loaded)} ms\n`,
-    );
-  }
+  input.log?.(
+    `loaded ${facts.commits.length} commits, ${facts.pullRequests.length} PRs, ${facts.deployments.length} deployments, ` +
+      `${facts.incidents.length} incidents in ${Math.round(loaded - started)} ms; computed in ${Math.round(performance.now() - loaded)} ms`,
+  );
 
-  const thresholdResults = evaluateThresholds(thresholds, result.metrics);
+  const thresholdResults = evaluateThresholds(input.thresholds, result.metrics);
   const document = buildReportDocument({
     window,
     scope: { repos, environment: flags.env, ...(flags.team === undefined ? {} : { team: flags.team }) },
@@ -104,11 +142,24 @@ export async function execute(flags: ReportFlags, ctx: CommandContext): Promise<
     ...(series ? { series } : {}),
     ...(byTeam ? { byTeam } : {}),
     thresholds: thresholdResults,
-    generatedAt: ctx.io.now(),
+    generatedAt: input.now,
     version: TOOL_VERSION,
   });
+  return { document, thresholds: thresholdResults };
+}
 
-  const format: ReportFormat = flags.format ?? (flags.output === undefined && ctx.io.stdoutIsTTY ? 'table' : 'json');
+/**
+ * Renders a report document to stdout or `--output`: `--format`, else a table on a
+ * terminal and `otherwise` elsewhere (a file, a pipe); colour and the terminal's width only
+ * when it goes to the terminal.
+ */
+export function writeReport(
+  document: ReportDocument,
+  flags: { format?: ReportFormat | undefined; output?: string | undefined },
+  ctx: CommandContext,
+  otherwise: ReportFormat,
+): void {
+  const format: ReportFormat = flags.format ?? (flags.output === undefined && ctx.io.stdoutIsTTY ? 'table' : otherwise);
   const toTerminal = flags.output === undefined && ctx.io.stdoutIsTTY;
   const width = toTerminal ? terminalWidth(ctx.io.env) : undefined;
   const text = renderReport(document, format, {
@@ -121,15 +172,6 @@ export async function execute(flags: ReportFlags, ctx: CommandContext): Promise<
     writeOutput(path.resolve(ctx.io.cwd, flags.output), text);
     if (!ctx.global.quiet) ctx.io.stderr(`report written to ${flags.output}\n`);
   }
-
-  const breached = thresholdResults.filter((threshold) => !threshold.passed);
-  if (breached.length > 0) {
-    if (!ctx.global.quiet) {
-      for (const threshold of breached) ctx.io.stderr(`threshold breached: ${threshold.expr} (actual ${formatThresholdActual(threshold.expr, threshold.actual)})\n`);
-    }
-    return ExitCode.thresholdBreached;
-  }
-  return ExitCode.ok;
 }
 
 export function modelOptions(config: Config, environment: string): ModelOptions {

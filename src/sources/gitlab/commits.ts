@@ -11,8 +11,6 @@ import {
 import type { Commit } from '../../domain/types.js';
 import { ForgeError } from '../../util/errors.js';
 import { isoUtc } from '../../util/time.js';
-// The commit-graph SQL is forge-neutral (shas of a repository id); it lives with the GitHub
-// harvester, which came first.
 import { parsePayload } from '../parse.js';
 import { commitFromGitLab } from './commit-convert.js';
 import { commitSchema, compareResponse } from './commit-schemas.js';
