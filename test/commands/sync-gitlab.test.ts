@@ -391,8 +391,8 @@ describe('dorametrics sync (GitLab) then report', () => {
     const second = await runCli(['sync'], { cwd, env });
     expect(second.code).toBe(0);
     // Each list from its stored mark minus a minute; !8 is listed again in that minute but is
-    // unchanged, so only the new !9 costs its commits and notes. The tiers are read again
-    // because the page holds deployments; mc9 is in main's history, so no compare.
+    // unchanged, so only the new !9 costs its commits and notes. D11 goes to `production`,
+    // which the config names, so no tier is looked up; mc9 is in main's history, so no compare.
     expect(fake.requests.map(short)).toEqual([
       '/projects/acme%2Fpayments',
       '/projects/42/repository/commits',
@@ -400,7 +400,6 @@ describe('dorametrics sync (GitLab) then report', () => {
       '/projects/42/merge_requests/9/commits',
       '/projects/42/merge_requests/9/notes',
       '/projects/42/deployments',
-      '/projects/42/environments',
       '/projects/42/issues',
     ]);
     expect(queryOf(fake, '/projects/42/merge_requests')).toMatchObject({ updated_after: '2026-11-18T09:59:00.000Z' });
@@ -433,8 +432,8 @@ describe('dorametrics sync (GitLab) then report', () => {
     expect(after.metrics.timeToRestore).toMatchObject({ incidents: 2, resolved: 2, open: 0, p50: 90000, mean: 90000, level: 'medium' });
     expect(after.metrics.failedDeploymentRecoveryTime).toMatchObject({ failures: 2, recovered: 2, p50: 50400 });
 
-    // Nothing new: one request per resource (the deployments page re-lists D11 within the
-    // minute of slack, which reads the environments' tiers once more); no per-MR request.
+    // Nothing new: one request per resource; no per-MR request, and no environments request
+    // (D11, re-listed within the minute of slack, was decided by the sync before).
     fake.requests.length = 0;
     expect((await runCli(['sync'], { cwd, env })).code).toBe(0);
     expect(fake.requests.map(short)).toEqual([
@@ -442,7 +441,6 @@ describe('dorametrics sync (GitLab) then report', () => {
       '/projects/42/repository/commits',
       '/projects/42/merge_requests',
       '/projects/42/deployments',
-      '/projects/42/environments',
       '/projects/42/issues',
     ]);
     expect(await report()).toEqual({ ...after, generatedAt: after.generatedAt });

@@ -25,14 +25,19 @@ const BEGINNING = new Date(0).toISOString();
  * A deployment is kept when its environment is one of the configured `environments`
  * (default `production`, case-insensitive) or its environment's tier is `production` (SPEC
  * §5.1). The deployments list does not carry the tier, so the environments list
- * (`GET /projects/:id/environments`, 100 a request) is read once per sync, and only when
- * there is a deployment to decide about: a sync with nothing new costs one request.
+ * (`GET /projects/:id/environments`, 100 a request) is read once per sync, and only when a
+ * deployment newer than the stored mark goes to an environment the config does not name: a
+ * sync with nothing new costs one request.
  * Returns the number of deployments written.
  */
 export async function harvestDeployments(ctx: GitLabHarvestContext): Promise<number> {
   const endpoint = `GET /api/v4/projects/${ctx.projectId}/deployments`;
   const configured = new Set((ctx.config.deployments.environments ?? ['production']).map((name) => name.toLowerCase()));
-  const after = updatedAfter(storedMark(ctx, RESOURCE), ctx.options.since, UPDATED_AFTER_SLACK_MS) ?? BEGINNING;
+  const mark = storedMark(ctx, RESOURCE);
+  const after = updatedAfter(mark, ctx.options.since, UPDATED_AFTER_SLACK_MS) ?? BEGINNING;
+  // Deployments re-listed in the minute of slack were decided by an earlier sync.
+  const isNew = (item: DeploymentItem) => mark === null || item.updated_at > Date.parse(mark);
+  const undecided = (item: DeploymentItem) => !configured.has(item.environment.name.toLowerCase()) && isNew(item);
   let tiers: Map<string, string | null> | null = null;
   let written = 0;
 
@@ -55,7 +60,7 @@ export async function harvestDeployments(ctx: GitLabHarvestContext): Promise<num
           showExpanded: true,
         } as never),
       );
-      if (page.items.length > 0 && tiers === null) tiers = await environmentTiers(ctx);
+      if (tiers === null && page.items.some(undecided)) tiers = await environmentTiers(ctx);
       return { items: page.items, nextCursor: page.next === null ? null : String(page.next) };
     },
     markOf: (item) => item.updated_at,
