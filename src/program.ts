@@ -47,6 +47,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       writeErr: (text) => io.stderr(text),
     })
     .addHelpText('after', examples([
+      'dorametrics demo',
       'dorametrics init',
       'dorametrics record deployment --repo github:acme/shop --sha 3f2a9c1 --at 2026-11-02T14:03:00Z',
       'dorametrics report --since 30d --fail-on "changeFailureRate.rate>15%"',
@@ -156,6 +157,20 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const { execute } = await import('./commands/import.js');
       exitCode = await execute(file, options, context());
     });
+
+  program
+    .command('demo')
+    .description('sync a bundled sample forge (recorded, offline, no token) into a temporary store and print its report')
+    .addOption(
+      new Option('--format <format>', 'output format (default: table on a terminal, else markdown)').choices(['table', 'markdown', 'json']),
+    )
+    .option('--keep <dir>', 'keep the store and its config in this (new or empty) directory, to try report with other flags')
+    .addHelpText('after', examples([
+      'dorametrics demo',
+      'dorametrics demo --format markdown > retro.md',
+      'dorametrics demo --keep acme && dorametrics --db acme/dorametrics.db --config acme/dorametrics.config.json report --from 2026-10-01 --to 2026-11-01 --team payments',
+    ]))
+    .action(handle(async () => (await import('./commands/demo.js')).execute));
 
   program
     .command('doctor')
