@@ -11,6 +11,7 @@ import type { HarvestReport } from '../sources/types.js';
 import { closeStore, openStore } from '../store/index.js';
 import { DorametricsError, ExitCode, UsageError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
+import { summary } from './sync.js';
 import { buildReport, writeReport } from './report.js';
 import { resolveWindow } from './window.js';
 
@@ -108,11 +109,6 @@ async function syncSample(config: Config, replay: ReplayFetch, dbPath: string): 
     closeStore(store);
   }
   return reports;
-}
-
-function summary(report: HarvestReport): string {
-  const parts = Object.entries(report.items).map(([resource, count]) => `${count} ${resource.replace(/_/g, ' ')}`);
-  return `${report.source}: ${parts.join(', ')} (${report.requests} requests)`;
 }
 
 function keepHint(dir: string, cwd: string): string {

@@ -100,7 +100,8 @@ function clearLine(ctx: CommandContext): string {
   return ctx.io.stderrIsTTY ? '\r\u001b[2K' : '';
 }
 
-function summary(report: HarvestReport): string {
+/** One line per harvested source: what was written and what it cost. */
+export function summary(report: HarvestReport): string {
   const parts = Object.entries(report.items).map(([resource, count]) => `${count} ${resource.replace(/_/g, ' ')}`);
   return `${report.source}: ${parts.join(', ')} (${report.requests} requests)`;
 }
