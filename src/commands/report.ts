@@ -16,6 +16,7 @@ import { formatThresholdActual } from '../report/format.js';
 import { evaluateThresholds, parseThreshold, type Threshold, type ThresholdResult } from '../report/thresholds.js';
 import { closeStore, openStore } from '../store/db.js';
 import { listRepositoryIds, loadMetricFacts } from '../store/facts.js';
+import { listSyncStates, type SyncState } from '../store/sync-state.js';
 import { ExitCode, StoreError, UsageError } from '../util/errors.js';
 import { parseDuration } from '../util/time.js';
 import type { CommandContext } from './context.js';
@@ -104,6 +105,7 @@ export function buildReport(input: StoreReportInput): { document: ReportDocument
   let scope: { repos: RepoId[]; warnings: string[] };
   try {
     scope = resolveScope(listRepositoryIds(store), config, requestedRepos, teamRepos, flags.team);
+    scope.warnings.push(...freshnessNotes(listSyncStates(store), config, scope.repos, window, input.now));
     facts = loadMetricFacts(store, { repoIds: scope.repos, commitDetail: config.leadTime.unit === 'commit' });
   } finally {
     closeStore(store);
@@ -279,4 +281,26 @@ function writeOutput(file: string, text: string): void {
   } catch (error) {
     throw new UsageError(`--output "${file}" cannot be written: ${(error as Error).message}`);
   }
+}
+
+/** How stale a source may be, against the window's end or now, before the report says so. */
+const SYNC_GRACE_MS = 60 * 60 * 1000;
+
+/**
+ * Data notes for configured sources that were never synced, or last synced well before the
+ * window ends (or before now, for a window still running): what happened since is missing.
+ */
+function freshnessNotes(states: readonly SyncState[], config: Config, repos: readonly RepoId[], window: Window, now: Date): string[] {
+  const lastSync = new Map<string, number>();
+  for (const state of states) lastSync.set(state.source, Math.max(lastSync.get(state.source) ?? 0, state.updatedAt));
+  const horizon = Math.min(window.to, now.getTime()) - SYNC_GRACE_MS;
+  const notes: string[] = [];
+  for (const source of config.sources) {
+    const id = source.type === 'github' ? makeRepoId('github', source.repo) : makeRepoId('gitlab', source.project);
+    if (!repos.includes(id)) continue;
+    const last = lastSync.get(id);
+    if (last === undefined) notes.push(`${id}: configured but never synced (run "dorametrics sync")`);
+    else if (last < horizon) notes.push(`${id}: last synced ${new Date(last).toISOString()}; anything later is missing from this report`);
+  }
+  return notes;
 }

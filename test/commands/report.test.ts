@@ -308,3 +308,27 @@ describe('dorametrics report', () => {
     expect(readFileSync(path.join(cwd, 'dora.txt'), 'utf8')).toBe(wide.stdout);
   });
 });
+
+describe('report data notes about syncs', () => {
+  it('names configured sources never synced, or last synced before the window ends', async () => {
+    const cwd = tempDir();
+    const db = path.join(cwd, 'store.db');
+    writeFileSync(
+      path.join(cwd, 'dorametrics.config.json'),
+      JSON.stringify({ sources: [{ type: 'github', repo: 'acme/shop' }, { type: 'github', repo: 'acme/api' }, { type: 'github', repo: 'acme/web' }] }),
+    );
+    const { withStore, saveSyncState, ensureRepository } = await import('../../src/store/index.js');
+    withStore(db, (store) => {
+      for (const repo of ['github:acme/shop', 'github:acme/api']) ensureRepository(store, repo);
+      const state = { resource: 'pull_requests', cursor: null, highWater: null, pendingHighWater: null, configHash: 'h', etag: null };
+      saveSyncState(store, { ...state, source: 'github:acme/shop', updatedAt: Date.parse('2026-11-10T08:00:00Z') });
+      saveSyncState(store, { ...state, source: 'github:acme/api', updatedAt: Date.parse('2026-11-29T11:30:00Z') });
+    });
+    const result = await runCli(['--db', db, 'report', '--from', '2026-11-01', '--format', 'json'], { cwd });
+    const warnings: string[] = JSON.parse(result.stdout).warnings;
+    expect(warnings).toContain('github:acme/shop: last synced 2026-11-10T08:00:00.000Z; anything later is missing from this report');
+    expect(warnings).toContain('github:acme/web: configured but never synced (run "dorametrics sync")');
+    // Synced half an hour before now (the window ends now): fresh enough.
+    expect(warnings.some((w) => w.startsWith('github:acme/api'))).toBe(false);
+  });
+});
