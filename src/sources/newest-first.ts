@@ -26,6 +26,8 @@ export interface NewestFirstOptions<Item> {
   /** A hash of the source's config (`configHash`): a changed config starts over. */
   configHash: string;
   full: boolean;
+  /** The harvest's clock (epoch ms): when the sync state is written (`doctor`, report notes). */
+  now: number;
   /** Items older than this (epoch ms) are neither needed nor written: `--since` on a first harvest. */
   since: number | null;
   fetchPage: (cursor: string | null) => Promise<Page<Item>>;
@@ -65,7 +67,7 @@ export async function traverseNewestFirst<Item>(options: NewestFirstOptions<Item
         highWater: done ? (highWater === null ? null : isoUtc(highWater)) : usable?.highWater ?? null,
         pendingHighWater: done || newMark === null ? null : isoUtc(newMark),
         configHash: options.configHash,
-        updatedAt: Date.now(),
+        updatedAt: options.now,
       });
     });
     written += wanted.length;

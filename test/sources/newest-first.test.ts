@@ -36,6 +36,7 @@ function traverse(store: Store, fake: ReturnType<typeof server>, extra: { full?:
     resource: 'things',
     configHash: extra.hash ?? 'h1',
     full: extra.full ?? false,
+    now: Date.parse('2026-11-29T12:00:00Z'),
     since: extra.since ?? null,
     fetchPage: (cursor) => fake.fetchPage(cursor),
     markOf: (item) => item.updated,

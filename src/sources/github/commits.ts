@@ -116,7 +116,7 @@ export async function harvestDefaultBranchHistory(ctx: GitHubHarvestContext): Pr
         highWater: done ? (tip ?? usable?.highWater ?? null) : (usable?.highWater ?? null),
         pendingHighWater: done ? null : tip,
         configHash: ctx.configHash,
-        updatedAt: Date.now(),
+        updatedAt: ctx.options.now.getTime(),
       });
     });
     written += fresh.length;
@@ -241,7 +241,7 @@ function saveUnresolved(ctx: GitHubHarvestContext, unresolved: Set<string>, stil
       highWater: null,
       pendingHighWater: null,
       configHash: ctx.configHash,
-      updatedAt: Date.now(),
+      updatedAt: ctx.options.now.getTime(),
     });
   });
 }

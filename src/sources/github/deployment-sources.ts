@@ -97,6 +97,7 @@ export async function harvestReleases(ctx: GitHubHarvestContext): Promise<number
     resource,
     configHash: ctx.configHash,
     full: ctx.options.full,
+    now: ctx.options.now.getTime(),
     since: ctx.options.since,
     fetchPage: async (cursor) => {
       const page = cursor === null && first !== null ? first : await getReleases(ctx, cursor === null ? 1 : Number(cursor), null);
@@ -129,7 +130,7 @@ export async function harvestReleases(ctx: GitHubHarvestContext): Promise<number
   if (first?.etag) {
     const state = getSyncState(ctx.store, ctx.repoId, resource);
     if (state && state.cursor === null) {
-      transaction(ctx.store, () => saveSyncState(ctx.store, { ...state, etag: first.etag, updatedAt: Date.now() }));
+      transaction(ctx.store, () => saveSyncState(ctx.store, { ...state, etag: first.etag, updatedAt: ctx.options.now.getTime() }));
     }
   }
   return written;
@@ -196,6 +197,7 @@ export async function harvestTags(ctx: GitHubHarvestContext): Promise<number> {
     resource,
     configHash: ctx.configHash,
     full: ctx.options.full,
+    now: ctx.options.now.getTime(),
     since: ctx.options.since,
     fetchPage: async (cursor) => {
       const page = await fetchTagRefs(ctx, cursor);
@@ -337,7 +339,7 @@ export async function harvestWorkflowRuns(ctx: GitHubHarvestContext): Promise<nu
         configHash: ctx.configHash,
         // Kept only while the next sync will ask for the same first page (the same mark).
         etag: done && newMark === oldMark ? etag : null,
-        updatedAt: Date.now(),
+        updatedAt: ctx.options.now.getTime(),
       });
     });
     written += deployments.length;

@@ -80,7 +80,7 @@ export async function harvestDeployments(ctx: GitHubHarvestContext): Promise<num
         highWater: done ? (highWater === null ? null : isoUtc(highWater)) : (usable?.highWater ?? null),
         pendingHighWater: done || newMark === null ? null : isoUtc(newMark),
         configHash: ctx.configHash,
-        updatedAt: Date.now(),
+        updatedAt: ctx.options.now.getTime(),
       });
     });
     written += deployments.length;

@@ -97,7 +97,7 @@ async function harvestLabel(
         pendingHighWater: done || newMark === null ? null : isoUtc(newMark),
         configHash: ctx.configHash,
         etag,
-        updatedAt: Date.now(),
+        updatedAt: ctx.options.now.getTime(),
       });
     });
     ctx.progress(RESOURCE, counters.pages, written.size);

@@ -31,7 +31,7 @@ export function createGitHubHarvester(config: GitHubSourceConfig, environment: H
       const hash = configHash(config);
       const warnings: string[] = [];
       const items: Record<string, number> = {};
-      const repository = await harvestRepository(client, store, source, owner, name, hash);
+      const repository = await harvestRepository(client, store, source, owner, name, hash, options.now.getTime());
       const ctx: GitHubHarvestContext = {
         client,
         store,

@@ -22,6 +22,7 @@ export async function harvestPullRequests(ctx: GitHubHarvestContext): Promise<nu
     resource: RESOURCE,
     configHash: ctx.configHash,
     full: ctx.options.full,
+    now: ctx.options.now.getTime(),
     since: ctx.options.since,
     fetchPage: async (cursor) => {
       const data = await ctx.client.graphql<unknown>('PullRequests', PULL_REQUESTS_QUERY, {

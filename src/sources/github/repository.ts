@@ -25,6 +25,7 @@ export async function harvestRepository(
   owner: string,
   name: string,
   configHash: string,
+  now: number,
 ): Promise<Repository> {
   const endpoint = `GET /repos/${owner}/${name}`;
   const state = getSyncState(store, repoId, RESOURCE);
@@ -59,7 +60,7 @@ export async function harvestRepository(
       pendingHighWater: null,
       configHash,
       etag: typeof response.headers.etag === 'string' ? response.headers.etag : null,
-      updatedAt: Date.now(),
+      updatedAt: now,
     });
   });
   return repository;

@@ -118,7 +118,7 @@ export async function harvestDefaultBranchHistory(ctx: GitLabHarvestContext): Pr
         highWater: done ? (tip ?? usable?.highWater ?? null) : (usable?.highWater ?? null),
         pendingHighWater: done ? null : tip,
         configHash: ctx.configHash,
-        updatedAt: Date.now(),
+        updatedAt: ctx.options.now.getTime(),
       });
     });
     written += fresh.length;
@@ -244,7 +244,7 @@ function saveUnresolved(ctx: GitLabHarvestContext, unresolved: Set<string>, stil
       highWater: null,
       pendingHighWater: null,
       configHash: ctx.configHash,
-      updatedAt: Date.now(),
+      updatedAt: ctx.options.now.getTime(),
     });
   });
 }

@@ -90,6 +90,7 @@ export async function harvestReleases(ctx: GitLabHarvestContext): Promise<number
     resource,
     configHash: ctx.configHash,
     full: ctx.options.full,
+    now: ctx.options.now.getTime(),
     since: ctx.options.since,
     fetchPage: async (cursor) => {
       const { items: releases, next } = await listPage(endpoint, releaseSchema, () =>
@@ -146,6 +147,7 @@ export async function harvestTags(ctx: GitLabHarvestContext): Promise<number> {
     resource,
     configHash: ctx.configHash,
     full: ctx.options.full,
+    now: ctx.options.now.getTime(),
     since: ctx.options.since,
     fetchPage: async (cursor) => {
       const { items, next } = await listPage(endpoint, tagSchema, () =>
@@ -215,6 +217,7 @@ export async function harvestPipelines(ctx: GitLabHarvestContext): Promise<numbe
     resource,
     configHash: ctx.configHash,
     full: ctx.options.full,
+    now: ctx.options.now.getTime(),
     since: ctx.options.since,
     fetchPage: async (cursor) => {
       const { items: pipelines, next } = await listPage(endpoint, pipelineSchema, () =>

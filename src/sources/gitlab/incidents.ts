@@ -25,6 +25,7 @@ export async function harvestIncidents(ctx: GitLabHarvestContext): Promise<numbe
     resource: RESOURCE,
     configHash: ctx.configHash,
     full: ctx.options.full,
+    now: ctx.options.now.getTime(),
     since: ctx.options.since,
     fetchPage: async (cursor) => {
       const page = await listPage(endpoint, issueItem, () =>

@@ -47,6 +47,7 @@ export async function harvestMergeRequests(ctx: GitLabHarvestContext): Promise<n
     resource: RESOURCE,
     configHash: ctx.configHash,
     full: ctx.options.full,
+    now: ctx.options.now.getTime(),
     since: ctx.options.since,
     fetchPage: async (cursor) => {
       const page = await listPage(endpoint, mergeRequestItem, () =>
