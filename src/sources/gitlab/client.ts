@@ -99,7 +99,13 @@ export function createGitLabClient(options: GitLabClientOptions): GitLabClient {
 }
 
 async function parseResponse(response: Response) {
-  const headers = Object.fromEntries(response.headers.entries());
+  const headers: Record<string, string> = Object.fromEntries(response.headers.entries());
+  // gitbeaker pages by `x-next-page`; a proxy may strip GitLab's `x-*` headers and keep `Link`.
+  if (headers['x-next-page'] === undefined && headers.link !== undefined) {
+    const next = /<([^>]+)>;\s*rel="next"/.exec(headers.link)?.[1];
+    const page = next === undefined ? null : new URL(next).searchParams.get('page');
+    if (page !== null) headers['x-next-page'] = page;
+  }
   const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
   let body: unknown = null;
   if (response.status !== 204) {
