@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { getSyncState, saveSyncState, transaction, type Store } from '../store/index.js';
+import { getSyncState, saveSyncState, transaction, type Store, type SyncState } from '../store/index.js';
 import { isoUtc } from '../util/time.js';
 
 /**
@@ -40,8 +40,7 @@ export interface NewestFirstOptions<Item> {
 
 export async function traverseNewestFirst<Item>(options: NewestFirstOptions<Item>): Promise<{ pages: number; items: number }> {
   const { store, source, resource } = options;
-  const stored = getSyncState(store, source, resource);
-  const usable = stored !== null && !options.full && stored.configHash === options.configHash ? stored : null;
+  const usable = usableSyncState({ store, repoId: source, configHash: options.configHash, options }, resource);
   const oldMark = usable?.highWater ? Date.parse(usable.highWater) : null;
   // A first harvest stops at --since; an incremental one at the old mark.
   const floor = oldMark ?? (options.since ?? null);
@@ -75,6 +74,23 @@ export async function traverseNewestFirst<Item>(options: NewestFirstOptions<Item
     if (done) return { pages, items: written };
     cursor = page.nextCursor;
   }
+}
+
+/** What decides whether a resource's stored sync state still applies. */
+export interface SyncScope {
+  store: Store;
+  repoId: string;
+  configHash: string;
+  options: { full: boolean };
+}
+
+/**
+ * A resource's stored sync state, unless `--full` or a changed source config says start over
+ * (SPEC §7). The one place that rule lives: every harvester asks here.
+ */
+export function usableSyncState(scope: SyncScope, resource: string): SyncState | null {
+  const stored = getSyncState(scope.store, scope.repoId, resource);
+  return stored !== null && !scope.options.full && stored.configHash === scope.configHash ? stored : null;
 }
 
 /** A stable hash of a source's config: key order does not matter, values do. */

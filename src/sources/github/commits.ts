@@ -9,7 +9,6 @@ import {
   transaction,
   upsertCommits,
   type Store,
-  type SyncState,
 } from '../../store/index.js';
 import { ForgeError } from '../../util/errors.js';
 import { isoUtc } from '../../util/time.js';
@@ -19,6 +18,7 @@ import { DEFAULT_BRANCH_HISTORY_QUERY } from './commit-queries.js';
 import { parsePayload } from '../parse.js';
 import { compareResponse, historyResponse } from './commit-schemas.js';
 import type { GitHubHarvestContext } from './context.js';
+import { usableSyncState } from '../newest-first.js';
 
 /**
  * The commit graph that SPEC §5.2's reachability walks: the default branch's history through
@@ -60,7 +60,7 @@ interface HistoryCursor {
 export async function harvestDefaultBranchHistory(ctx: GitHubHarvestContext): Promise<number> {
   const { store, repoId } = ctx;
   const endpoint = 'GitHub GraphQL DefaultBranchHistory';
-  const usable = usableState(ctx, HISTORY_RESOURCE);
+  const usable = usableSyncState(ctx, HISTORY_RESOURCE);
   const incremental = usable?.highWater != null;
   const resumed = usable?.cursor ? decodeHistoryCursor(usable.cursor) : null;
   const since = incremental ? (oldestCommitTime(store, repoId) ?? ctx.options.since) : ctx.options.since;
@@ -143,7 +143,7 @@ export async function fillDeployedShas(ctx: GitHubHarvestContext): Promise<numbe
   const { store, repoId } = ctx;
   const candidates = missingDeployedShas(store, repoId);
   if (candidates.length === 0) return 0;
-  const remembered = usableState(ctx, UNRESOLVED_SHAS_RESOURCE);
+  const remembered = usableSyncState(ctx, UNRESOLVED_SHAS_RESOURCE);
   const unresolved = new Set(remembered?.cursor ? decodeShaList(remembered.cursor) : []);
   // The tip the history traversal reached: every commit it reaches is stored, so what the
   // compare leaves out is already in the graph. Before any history harvest, the branch.
@@ -221,12 +221,6 @@ async function compare(ctx: GitHubHarvestContext, base: string, head: string, pa
 function isCovered(store: Store, repoId: string, sha: string): boolean {
   const sql = "SELECT 1 FROM commits WHERE repo_id = ? AND sha >= ? AND sha < ? || 'g' LIMIT 1";
   return read(store, () => statement(store, sql).get(repoId, sha, sha) !== undefined);
-}
-
-/** The stored state of a resource, unless `--full` or a changed config says start over. */
-function usableState(ctx: GitHubHarvestContext, resource: string): SyncState | null {
-  const stored = getSyncState(ctx.store, ctx.repoId, resource);
-  return stored !== null && !ctx.options.full && stored.configHash === ctx.configHash ? stored : null;
 }
 
 function saveUnresolved(ctx: GitHubHarvestContext, unresolved: Set<string>, stillMissing: readonly string[]): void {

@@ -7,11 +7,10 @@ import {
   transaction,
   upsertDeployments,
   type StoredDeployment,
-  type SyncState,
 } from '../../store/index.js';
 import { ConfigError, ForgeError } from '../../util/errors.js';
 import { isoUtc } from '../../util/time.js';
-import { traverseNewestFirst } from '../newest-first.js';
+import { traverseNewestFirst, usableSyncState } from '../newest-first.js';
 import { forgeError } from './client.js';
 import {
   deploymentEnvironment,
@@ -75,7 +74,7 @@ interface ReleaseItem {
  */
 export async function harvestReleases(ctx: GitHubHarvestContext): Promise<number> {
   const resource = 'releases';
-  const usable = usableState(ctx, resource);
+  const usable = usableSyncState(ctx, resource);
   let first: RestPage | null = null;
   if (!usable?.cursor) {
     const response = await getReleases(ctx, 1, usable?.etag ?? null);
@@ -267,7 +266,7 @@ export async function harvestWorkflowRuns(ctx: GitHubHarvestContext): Promise<nu
     );
   }
   const endpoint = `GET /repos/${ctx.owner}/${ctx.name}/actions/workflows/${workflow}/runs`;
-  const usable = usableState(ctx, resource);
+  const usable = usableSyncState(ctx, resource);
   const oldMark = usable?.highWater ? Date.parse(usable.highWater) : null;
   const lower = oldMark !== null ? oldMark - RERUN_LOOKBACK_MS : ctx.options.since;
   const resumed = usable?.cursor ? decodeRunsCursor(usable.cursor) : null;
@@ -404,12 +403,6 @@ export async function deploymentsFromMerges(ctx: GitHubHarvestContext): Promise<
 
 function deploymentTarget(ctx: GitHubHarvestContext): DeploymentTarget {
   return { repoId: ctx.repoId, environment: deploymentEnvironment(ctx.config) };
-}
-
-/** The stored state of a resource, unless `--full` or a changed config says start over. */
-function usableState(ctx: GitHubHarvestContext, resource: string): SyncState | null {
-  const stored = getSyncState(ctx.store, ctx.repoId, resource);
-  return stored !== null && !ctx.options.full && stored.configHash === ctx.configHash ? stored : null;
 }
 
 const NOT_MODIFIED = Symbol('not modified');

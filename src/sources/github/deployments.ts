@@ -1,6 +1,7 @@
-import { getSyncState, saveSyncState, transaction, upsertDeployments, type StoredDeployment } from '../../store/index.js';
+import { saveSyncState, transaction, upsertDeployments, type StoredDeployment } from '../../store/index.js';
 import { isoUtc } from '../../util/time.js';
 import type { GitHubHarvestContext } from './context.js';
+import { usableSyncState } from '../newest-first.js';
 import { deploymentFromNode } from './convert.js';
 import { DEPLOYMENTS_QUERY } from './queries/deployments.js';
 import { deploymentsPayload, parseGraphqlData } from './schemas.js';
@@ -32,8 +33,7 @@ export const DEPLOYMENT_REREAD_MARGIN_MS = 7 * 86_400_000;
 export async function harvestDeployments(ctx: GitHubHarvestContext): Promise<number> {
   const { store, repoId: source } = ctx;
   const environments = ctx.config.deployments.environments ?? ['production'];
-  const stored = getSyncState(store, source, RESOURCE);
-  const usable = stored !== null && !ctx.options.full && stored.configHash === ctx.configHash ? stored : null;
+  const usable = usableSyncState(ctx, RESOURCE);
   const oldMark = usable?.highWater ? Date.parse(usable.highWater) : null;
   // A first harvest stops at --since; an incremental one a margin below the old mark.
   const since = oldMark === null ? ctx.options.since : null;

@@ -1,9 +1,10 @@
 import type { Incident } from '../../domain/types.js';
-import { getSyncState, saveSyncState, transaction, upsertIncidents } from '../../store/index.js';
+import { saveSyncState, transaction, upsertIncidents } from '../../store/index.js';
 import { ForgeError } from '../../util/errors.js';
 import { isoUtc } from '../../util/time.js';
 import { forgeError } from './client.js';
 import type { GitHubHarvestContext } from './context.js';
+import { usableSyncState } from '../newest-first.js';
 import { incidentFromIssue, isPullRequestItem } from './convert.js';
 import { parsePayload } from '../parse.js';
 import { issuesPayload } from './schemas.js';
@@ -38,8 +39,7 @@ async function harvestLabel(
   const { store, repoId: source } = ctx;
   const resource = `${RESOURCE}:${label}`;
   const endpoint = `GET /repos/${ctx.owner}/${ctx.name}/issues?labels=${label}`;
-  const stored = getSyncState(store, source, resource);
-  const usable = stored !== null && !ctx.options.full && stored.configHash === ctx.configHash ? stored : null;
+  const usable = usableSyncState(ctx, resource);
   // An interrupted read resumes at the next-page URL it stored.
   let cursor = usable?.cursor ?? null;
   let newMark = cursor !== null && usable?.pendingHighWater ? Date.parse(usable.pendingHighWater) : null;

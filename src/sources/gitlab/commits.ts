@@ -6,7 +6,6 @@ import {
   saveSyncState,
   transaction,
   upsertCommits,
-  type SyncState,
 } from '../../store/index.js';
 import type { Commit } from '../../domain/types.js';
 import { ForgeError } from '../../util/errors.js';
@@ -15,6 +14,7 @@ import { parsePayload } from '../parse.js';
 import { commitFromGitLab } from './commit-convert.js';
 import { commitSchema, compareResponse } from './commit-schemas.js';
 import type { GitLabHarvestContext } from './context.js';
+import { usableSyncState } from '../newest-first.js';
 import { listPage } from './schemas.js';
 
 /**
@@ -64,7 +64,7 @@ export function projectApiPath(ctx: GitLabHarvestContext): string {
 export async function harvestDefaultBranchHistory(ctx: GitLabHarvestContext): Promise<number> {
   const { store, repoId } = ctx;
   const endpoint = `GET ${projectApiPath(ctx)}/repository/commits`;
-  const usable = usableState(ctx, HISTORY_RESOURCE);
+  const usable = usableSyncState(ctx, HISTORY_RESOURCE);
   const incremental = usable?.highWater != null;
   const resumed = usable?.cursor ? decodeHistoryCursor(usable.cursor) : null;
   const since = resumed ? resumed.since : incremental ? (oldestCommitTime(store, repoId) ?? ctx.options.since) : ctx.options.since;
@@ -150,7 +150,7 @@ export async function fillDeployedShas(ctx: GitLabHarvestContext): Promise<numbe
   const { store, repoId } = ctx;
   const candidates = missingDeployedShas(store, repoId);
   if (candidates.length === 0) return 0;
-  const remembered = usableState(ctx, UNRESOLVED_SHAS_RESOURCE);
+  const remembered = usableSyncState(ctx, UNRESOLVED_SHAS_RESOURCE);
   const unresolved = new Set(remembered?.cursor ? decodeShaList(remembered.cursor) : []);
   // The tip the history traversal reached: every commit it reaches is stored, so what the
   // compare leaves out is already in the graph. Before any history harvest, the branch.
@@ -224,12 +224,6 @@ async function showCommit(ctx: GitLabHarvestContext, sha: string): Promise<Commi
     throw error;
   }
   return commitFromGitLab(ctx.repoId, parsePayload(endpoint, commitSchema, data));
-}
-
-/** The stored state of a resource, unless `--full` or a changed config says start over. */
-export function usableState(ctx: GitLabHarvestContext, resource: string): SyncState | null {
-  const stored = getSyncState(ctx.store, ctx.repoId, resource);
-  return stored !== null && !ctx.options.full && stored.configHash === ctx.configHash ? stored : null;
 }
 
 function saveUnresolved(ctx: GitLabHarvestContext, unresolved: Set<string>, stillMissing: readonly string[]): void {

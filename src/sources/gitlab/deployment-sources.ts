@@ -1,7 +1,7 @@
 import { read, statement, upsertDeployments, type StoredDeployment } from '../../store/index.js';
 import { ConfigError } from '../../util/errors.js';
 import { isoUtc } from '../../util/time.js';
-import { traverseNewestFirst } from '../newest-first.js';
+import { traverseNewestFirst, usableSyncState } from '../newest-first.js';
 import {
   FINISHED_PIPELINE_STATUSES,
   deploymentEnvironment,
@@ -22,7 +22,7 @@ import {
   type GitLabRelease,
   type GitLabTag,
 } from './commit-schemas.js';
-import { projectApiPath, usableState } from './commits.js';
+import { projectApiPath } from './commits.js';
 import type { GitLabHarvestContext, GitLabSourceConfig } from './context.js';
 import { listPage } from './schemas.js';
 
@@ -206,7 +206,7 @@ export async function harvestPipelines(ctx: GitLabHarvestContext): Promise<numbe
   }
   const jobPattern = new RegExp(source);
   const endpoint = `GET ${projectApiPath(ctx)}/pipelines`;
-  const usable = usableState(ctx, resource);
+  const usable = usableSyncState(ctx, resource);
   const oldMark = usable?.highWater ? Date.parse(usable.highWater) : null;
   const updatedAfter = oldMark ?? ctx.options.since;
   const target = deploymentTarget(ctx);

@@ -1,7 +1,7 @@
 import type { PullRequestCommit } from '../../domain/types.js';
 import { pullRequestId } from '../../domain/ids.js';
-import { getSyncState, read, statement, upsertPullRequests, type StoredPullRequest } from '../../store/index.js';
-import { traverseNewestFirst } from '../newest-first.js';
+import { read, statement, upsertPullRequests, type StoredPullRequest } from '../../store/index.js';
+import { traverseNewestFirst, usableSyncState } from '../newest-first.js';
 import type { GitLabHarvestContext } from './context.js';
 import { firstReviewIn, mergeRequestCommits, mergeRequestRow, updatedAfter, type MergeRequestDetails } from './convert.js';
 import { listPage, mergeRequestCommitItem, mergeRequestItem, noteItem, type MergeRequestItem } from './schemas.js';
@@ -192,7 +192,5 @@ function hasChanged(stored: StoredRow, item: MergeRequestItem): boolean {
 
 /** The stored mark of a resource, unless `--full` or a changed config says start over (as `traverseNewestFirst` decides). */
 export function storedMark(ctx: GitLabHarvestContext, resource: string): string | null {
-  const stored = getSyncState(ctx.store, ctx.repoId, resource);
-  const usable = stored !== null && !ctx.options.full && stored.configHash === ctx.configHash;
-  return usable ? stored.highWater : null;
+  return usableSyncState(ctx, resource)?.highWater ?? null;
 }
