@@ -3,7 +3,7 @@ import { traverseNewestFirst } from '../newest-first.js';
 import type { GitLabHarvestContext } from './context.js';
 import { deploymentRow, updatedAfter } from './convert.js';
 import { storedMark, UPDATED_AFTER_SLACK_MS } from './merge-requests.js';
-import { deploymentItem, environmentItem, listPage, type DeploymentItem } from './schemas.js';
+import { deploymentItem, environmentItem, listPage, type DeploymentItem, updatedPageQuery } from './schemas.js';
 
 const RESOURCE = 'deployments';
 
@@ -51,15 +51,8 @@ export async function harvestDeployments(ctx: GitLabHarvestContext): Promise<num
     since: ctx.options.since,
     fetchPage: async (cursor) => {
       const page = await listPage(endpoint, deploymentItem, () =>
-        ctx.client.api.Deployments.all(ctx.projectId, {
-          orderBy: 'updated_at',
-          sort: 'desc',
-          updatedAfter: after,
-          perPage: 100,
-          page: cursor === null ? 1 : Number(cursor),
-          maxPages: 1,
-          showExpanded: true,
-        } as never),
+        // GitLab wants `updated_after` with this sort, so `after` is never null here.
+        ctx.client.api.Deployments.all(ctx.projectId, updatedPageQuery(cursor, after) as never),
       );
       if (tiers === null && page.items.some(undecided)) tiers = await environmentTiers(ctx);
       return { items: page.items, nextCursor: page.next === null ? null : String(page.next) };

@@ -3,7 +3,7 @@ import { traverseNewestFirst } from '../newest-first.js';
 import type { GitLabHarvestContext } from './context.js';
 import { incidentRow, updatedAfter } from './convert.js';
 import { storedMark, UPDATED_AFTER_SLACK_MS } from './merge-requests.js';
-import { issueItem, listPage, type IssueItem } from './schemas.js';
+import { issueItem, listPage, type IssueItem, updatedPageQuery } from './schemas.js';
 
 const RESOURCE = 'incidents';
 
@@ -29,17 +29,7 @@ export async function harvestIncidents(ctx: GitLabHarvestContext): Promise<numbe
     since: ctx.options.since,
     fetchPage: async (cursor) => {
       const page = await listPage(endpoint, issueItem, () =>
-        ctx.client.api.Issues.all({
-          projectId: ctx.projectId,
-          issueType: 'incident',
-          orderBy: 'updated_at',
-          sort: 'desc',
-          perPage: 100,
-          page: cursor === null ? 1 : Number(cursor),
-          maxPages: 1,
-          showExpanded: true,
-          ...(after === null ? {} : { updatedAfter: after }),
-        } as never),
+        ctx.client.api.Issues.all({ projectId: ctx.projectId, issueType: 'incident', ...updatedPageQuery(cursor, after) } as never),
       );
       return { items: page.items, nextCursor: page.next === null ? null : String(page.next) };
     },

@@ -4,7 +4,7 @@ import { read, statement, upsertPullRequests, type StoredPullRequest } from '../
 import { traverseNewestFirst, usableSyncState } from '../newest-first.js';
 import type { GitLabHarvestContext } from './context.js';
 import { firstReviewIn, mergeRequestCommits, mergeRequestRow, updatedAfter, type MergeRequestDetails } from './convert.js';
-import { listPage, mergeRequestCommitItem, mergeRequestItem, noteItem, type MergeRequestItem } from './schemas.js';
+import { listPage, mergeRequestCommitItem, mergeRequestItem, noteItem, type MergeRequestItem, updatedPageQuery } from './schemas.js';
 
 const RESOURCE = 'merge_requests';
 
@@ -51,17 +51,7 @@ export async function harvestMergeRequests(ctx: GitLabHarvestContext): Promise<n
     since: ctx.options.since,
     fetchPage: async (cursor) => {
       const page = await listPage(endpoint, mergeRequestItem, () =>
-        ctx.client.api.MergeRequests.all({
-          projectId: ctx.projectId,
-          state: 'all',
-          orderBy: 'updated_at',
-          sort: 'desc',
-          perPage: 100,
-          page: cursor === null ? 1 : Number(cursor),
-          maxPages: 1,
-          showExpanded: true,
-          ...(after === null ? {} : { updatedAfter: after }),
-        } as never),
+        ctx.client.api.MergeRequests.all({ projectId: ctx.projectId, state: 'all', ...updatedPageQuery(cursor, after) } as never),
       );
       const stored = ctx.options.full ? new Map<string, StoredRow>() : storedRows(ctx, page.items);
       const entries: Entry[] = [];

@@ -135,6 +135,22 @@ const expandedList = z.object({
  * path within the response body (`[1].merged_at`); a body that is not JSON fails as a
  * `ForgeError` too, not as a `SyntaxError`.
  */
+/**
+ * The query of one page of a list read most recently updated first from `updatedAfter` (SPEC
+ * §7): the page is the traversal's cursor, 100 items, one page per request.
+ */
+export function updatedPageQuery(cursor: string | null, updatedAfter: string | null) {
+  return {
+    orderBy: 'updated_at',
+    sort: 'desc',
+    perPage: 100,
+    page: cursor === null ? 1 : Number(cursor),
+    maxPages: 1,
+    showExpanded: true,
+    ...(updatedAfter === null ? {} : { updatedAfter }),
+  } as const;
+}
+
 export async function listPage<T extends z.ZodType>(endpoint: string, item: T, send: () => Promise<unknown>): Promise<ListPage<z.infer<T>>> {
   let response: unknown;
   try {
