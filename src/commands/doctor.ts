@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import type { SourceConfig } from '../config/schema.js';
-import { repoId } from '../domain/ids.js';
 import { createGitHubClient, forgeError } from '../sources/github/client.js';
 import { createGitLabClient } from '../sources/gitlab/client.js';
+import { gitlabProjectId, sourceLabel } from '../sources/index.js';
 import { LATEST_VERSION, listSyncStates, read, statement, withStore } from '../store/index.js';
 import { ExitCode } from '../util/errors.js';
 import type { CommandContext } from './context.js';
@@ -25,7 +25,7 @@ export async function execute(_flags: Record<string, never>, ctx: CommandContext
 
   out(true, `config: ${config.sources.length} source${config.sources.length === 1 ? '' : 's'}, timezone ${config.timezone}`);
   for (const source of config.sources) {
-    const id = source.type === 'github' ? repoId('github', source.repo) : repoId('gitlab', source.project);
+    const id = sourceLabel(source);
     let variable = source.tokenEnv;
     let token = ctx.io.env[variable]?.trim();
     // As sync does: a GitLab source on the default variable falls back to GitLab CI's job token.
@@ -65,7 +65,7 @@ export async function execute(_flags: Record<string, never>, ctx: CommandContext
 }
 
 async function checkGitHub(source: Extract<SourceConfig, { type: 'github' }>, token: string): Promise<Array<{ ok: boolean; text: string }>> {
-  const id = repoId('github', source.repo);
+  const id = sourceLabel(source);
   const client = createGitHubClient({ baseUrl: source.baseUrl, token, maxRetries: 0 });
   const lines: Array<{ ok: boolean; text: string }> = [];
   try {
@@ -105,7 +105,7 @@ async function checkGitLab(
   token: string,
   jobToken: boolean,
 ): Promise<Array<{ ok: boolean; text: string }>> {
-  const id = repoId('gitlab', source.project);
+  const id = sourceLabel(source);
   const client = createGitLabClient({ host: source.baseUrl, token, jobToken, maxRetries: 0 });
   const lines: Array<{ ok: boolean; text: string }> = [];
   if (jobToken) {
@@ -120,9 +120,12 @@ async function checkGitLab(
     }
   }
   try {
-    const project = (await client.api.Projects.show(source.project)) as { default_branch?: string | null };
+    const byId = gitlabProjectId(source);
+    const project = (await client.api.Projects.show(byId ?? source.project)) as { default_branch?: string | null; path_with_namespace?: string };
     const rate = client.rateLimitRemaining === null ? '' : `, ${client.rateLimitRemaining} requests left in the rate limit`;
-    lines.push({ ok: true, text: `${id}: reachable, default branch ${project.default_branch ?? '(none)'}${rate}` });
+    // A project named by id is reported under its path: say which path that is now.
+    const path = byId !== null && project.path_with_namespace ? ` as gitlab:${project.path_with_namespace}` : '';
+    lines.push({ ok: true, text: `${id}: reachable${path}, default branch ${project.default_branch ?? '(none)'}${rate}` });
   } catch (error) {
     lines.push({ ok: false, text: (error as Error).message });
   }

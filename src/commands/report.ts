@@ -3,7 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { parseRepoId, repoId as makeRepoId } from '../domain/ids.js';
+import { parseRepoId } from '../domain/ids.js';
 import type { Facts, RepoId } from '../domain/types.js';
 import { computeMetrics } from '../metrics/engine.js';
 import { buildModel, type Model, type ModelOptions } from '../metrics/model.js';
@@ -14,6 +14,7 @@ import { renderReport, type ReportFormat } from '../report/render.js';
 import { periodWindows, type SeriesPeriod } from '../report/series.js';
 import { formatThresholdActual } from '../report/format.js';
 import { evaluateThresholds, parseThreshold, type Threshold, type ThresholdResult } from '../report/thresholds.js';
+import { configuredSources, type ConfiguredSource } from '../sources/index.js';
 import { closeStore, openStore } from '../store/db.js';
 import { listRepositoryIds, loadMetricFacts } from '../store/facts.js';
 import { listSyncStates, type SyncState } from '../store/sync-state.js';
@@ -103,16 +104,19 @@ export function buildReport(input: StoreReportInput): { document: ReportDocument
   const store = openStore(input.dbPath);
   let facts: Facts;
   let scope: { repos: RepoId[]; warnings: string[] };
+  let configured: ConfiguredSource[];
   try {
-    scope = resolveScope(listRepositoryIds(store), config, requestedRepos, teamRepos, flags.team);
-    scope.warnings.push(...freshnessNotes(listSyncStates(store), config, scope.repos, window, input.now));
+    configured = configuredSources(config.sources, store);
+    scope = resolveScope(listRepositoryIds(store), configured, requestedRepos, teamRepos, flags.team);
+    const narrowed = requestedRepos.length > 0 || teamRepos !== undefined;
+    scope.warnings.push(...freshnessNotes(listSyncStates(store), configured, scope.repos, narrowed, window, input.now));
     facts = loadMetricFacts(store, { repoIds: scope.repos, commitDetail: config.leadTime.unit === 'commit' });
   } finally {
     closeStore(store);
   }
   const loaded = performance.now();
   const { repos, warnings: scopeWarnings } = scope;
-  const model = buildModel(facts, repos, modelOptions(config, flags.env));
+  const model = buildModel(facts, repos, modelOptions(config, flags.env, configured));
   const result = computeMetrics(model, window, repos);
   result.warnings.unshift(...scopeWarnings);
   const byRepo: Record<string, MetricsResult> = {};
@@ -176,11 +180,14 @@ export function writeReport(
   }
 }
 
-export function modelOptions(config: Config, environment: string): ModelOptions {
+/**
+ * The model's options from the config. `configured` says where each source's facts are
+ * stored (a GitLab project named by id is known by its path only through the store).
+ */
+export function modelOptions(config: Config, environment: string, configured = configuredSources(config.sources, null)): ModelOptions {
   const configuredEnvironments = new Map<RepoId, string[]>();
-  for (const source of config.sources) {
-    const id = source.type === 'github' ? makeRepoId('github', source.repo) : makeRepoId('gitlab', source.project);
-    if (source.deployments.environments) configuredEnvironments.set(id, source.deployments.environments);
+  for (const { source, repoId } of configured) {
+    if (repoId !== null && source.deployments.environments) configuredEnvironments.set(repoId, source.deployments.environments);
   }
   return {
     environment,
@@ -222,11 +229,14 @@ function terminalWidth(env: Record<string, string | undefined>): number | undefi
 }
 
 function checkRepoFlag(value: string): RepoId {
-  if (!parseRepoId(value)) {
-    throw new UsageError(`--repo "${value}" is not a repository id`, 'use github:owner/repo or gitlab:group/project');
+  if (!parseRepoId(value) && !PROJECT_ID_LABEL.test(value)) {
+    throw new UsageError(`--repo "${value}" is not a repository id`, 'use github:owner/repo, gitlab:group/project or gitlab:<project id>');
   }
   return value;
 }
+
+/** `--repo gitlab:<id>`: a GitLab project configured by its numeric id. */
+const PROJECT_ID_LABEL = /^gitlab:[1-9][0-9]*$/;
 
 function teamMembers(config: Config, team: string): RepoId[] {
   const members = config.teams[team];
@@ -246,14 +256,14 @@ function teamMembers(config: Config, team: string): RepoId[] {
  */
 function resolveScope(
   storedRepos: readonly RepoId[],
-  config: Config,
-  requested: RepoId[],
+  configured: readonly ConfiguredSource[],
+  requestedNames: string[],
   teamRepos: RepoId[] | undefined,
   team: string | undefined,
 ): { repos: RepoId[]; warnings: string[] } {
   const stored = new Set<RepoId>(storedRepos);
-  const configured = config.sources.map((s) => (s.type === 'github' ? makeRepoId('github', s.repo) : makeRepoId('gitlab', s.project)));
-  const known = new Set([...stored, ...configured]);
+  const known = new Set([...stored, ...configured.flatMap(({ repoId }) => (repoId === null ? [] : [repoId]))]);
+  const requested = requestedNames.map((name) => (PROJECT_ID_LABEL.test(name) ? projectById(configured, name) : name));
   for (const repo of requested) {
     if (!known.has(repo)) {
       throw new UsageError(
@@ -274,6 +284,19 @@ function resolveScope(
   return { repos, warnings };
 }
 
+/** The stored repository of a GitLab project `--repo gitlab:<id>` names by its configured id. */
+function projectById(configured: readonly ConfiguredSource[], label: string): RepoId {
+  const source = configured.find((candidate) => candidate.label === label);
+  if (!source) {
+    throw new UsageError(
+      `--repo "${label}" names no configured source`,
+      'a GitLab project is named by id only when its source says "project": <id>; otherwise use gitlab:group/project',
+    );
+  }
+  if (source.repoId === null) throw new UsageError(`--repo "${label}": the project was never synced into this store`, 'run "dorametrics sync" first');
+  return source.repoId;
+}
+
 function writeOutput(file: string, text: string): void {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -290,17 +313,29 @@ const SYNC_GRACE_MS = 60 * 60 * 1000;
  * Data notes for configured sources that were never synced, or last synced well before the
  * window ends (or before now, for a window still running): what happened since is missing.
  */
-function freshnessNotes(states: readonly SyncState[], config: Config, repos: readonly RepoId[], window: Window, now: Date): string[] {
+function freshnessNotes(
+  states: readonly SyncState[],
+  configured: readonly ConfiguredSource[],
+  repos: readonly RepoId[],
+  narrowed: boolean,
+  window: Window,
+  now: Date,
+): string[] {
   const lastSync = new Map<string, number>();
   for (const state of states) lastSync.set(state.source, Math.max(lastSync.get(state.source) ?? 0, state.updatedAt));
   const horizon = Math.min(window.to, now.getTime()) - SYNC_GRACE_MS;
   const notes: string[] = [];
-  for (const source of config.sources) {
-    const id = source.type === 'github' ? makeRepoId('github', source.repo) : makeRepoId('gitlab', source.project);
-    if (!repos.includes(id)) continue;
-    const last = lastSync.get(id);
-    if (last === undefined) notes.push(`${id}: configured but never synced (run "dorametrics sync")`);
-    else if (last < horizon) notes.push(`${id}: last synced ${new Date(last).toISOString()}; anything later is missing from this report`);
+  for (const { label, repoId } of configured) {
+    // A project configured by id and never synced has no repository id to be in scope with:
+    // the whole-store report names it; a report narrowed by --repo or --team is not about it.
+    if (repoId === null) {
+      if (!narrowed) notes.push(`${label}: configured but never synced (run "dorametrics sync")`);
+      continue;
+    }
+    if (!repos.includes(repoId)) continue;
+    const last = lastSync.get(repoId);
+    if (last === undefined) notes.push(`${repoId}: configured but never synced (run "dorametrics sync")`);
+    else if (last < horizon) notes.push(`${repoId}: last synced ${new Date(last).toISOString()}; anything later is missing from this report`);
   }
   return notes;
 }

@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import type { SourceConfig } from '../config/schema.js';
 import { parseRepoId } from '../domain/ids.js';
-import { createHarvester, sourceId } from '../sources/index.js';
+import { createHarvester, gitlabProjectId, sourceLabel, storedSourceRepoId } from '../sources/index.js';
 import type { HarvestReport, ProgressEvent } from '../sources/types.js';
-import { closeStore, openStore } from '../store/index.js';
+import { closeStore, openStore, withStore } from '../store/index.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { parseInstant, sinceStart } from '../util/time.js';
 import type { CommandContext } from './context.js';
@@ -30,7 +31,7 @@ export async function execute(flags: SyncFlags, ctx: CommandContext): Promise<nu
   }
   const now = ctx.io.now();
   const since = flags.since === undefined ? null : sinceFlag(flags.since, now, config.timezone);
-  const sources = selectSources(config.sources, flags.repo ?? []);
+  const sources = selectSources(config.sources, flags.repo ?? [], ctx.global.dbPath);
 
   const harvesters = sources.map((source) => ({ source, harvester: createHarvester(source, tokenFor(source, ctx.io.env)) }));
 
@@ -54,16 +55,36 @@ export async function execute(flags: SyncFlags, ctx: CommandContext): Promise<nu
   return ExitCode.ok;
 }
 
-function selectSources(sources: SourceConfig[], repos: string[]): SourceConfig[] {
+/**
+ * The sources `--repo` names, each by its repository id or, for a GitLab project configured
+ * by its numeric id, by `gitlab:<id>` or by the path its last sync stored it under.
+ */
+function selectSources(sources: SourceConfig[], repos: string[], dbPath: string): SourceConfig[] {
   if (repos.length === 0) return sources;
   for (const repo of repos) {
-    if (!parseRepoId(repo)) throw new UsageError(`--repo "${repo}" is not a repository id`, 'use github:owner/repo or gitlab:group/project');
-    if (!sources.some((source) => sourceId(source) === repo)) {
-      throw new UsageError(`--repo "${repo}" is not a configured source`, `configured: ${sources.map(sourceId).join(', ')}`);
+    if (!parseRepoId(repo) && !PROJECT_ID_LABEL.test(repo)) {
+      throw new UsageError(`--repo "${repo}" is not a repository id`, 'use github:owner/repo, gitlab:group/project or gitlab:<project id>');
     }
   }
-  return sources.filter((source) => repos.includes(sourceId(source)));
+  const names = sources.map((source) => new Set([sourceLabel(source)]));
+  // Only a project configured by id has a second name, and only a store that synced it knows it.
+  if (sources.some((source) => gitlabProjectId(source) !== null) && existsSync(dbPath)) {
+    withStore(dbPath, (store) =>
+      sources.forEach((source, index) => {
+        const stored = gitlabProjectId(source) === null ? null : storedSourceRepoId(source, store);
+        if (stored !== null) names[index]!.add(stored);
+      }),
+    );
+  }
+  for (const repo of repos) {
+    if (!names.some((known) => known.has(repo))) {
+      throw new UsageError(`--repo "${repo}" is not a configured source`, `configured: ${sources.map(sourceLabel).join(', ')}`);
+    }
+  }
+  return sources.filter((_, index) => repos.some((repo) => names[index]!.has(repo)));
 }
+
+const PROJECT_ID_LABEL = /^gitlab:[1-9][0-9]*$/;
 
 /**
  * The token from the environment variable the source names; never printed, never stored.
@@ -76,7 +97,7 @@ function tokenFor(source: SourceConfig, env: Record<string, string | undefined>)
   const jobToken = env.CI_JOB_TOKEN?.trim();
   if (source.type === 'gitlab' && source.tokenEnv === 'GITLAB_TOKEN' && jobToken) return { token: jobToken, jobToken: true };
   throw new UsageError(
-    `${sourceId(source)}: the environment variable ${source.tokenEnv} is not set`,
+    `${sourceLabel(source)}: the environment variable ${source.tokenEnv} is not set`,
     `export ${source.tokenEnv}=<a token with read access>, or name another variable in the source's "tokenEnv"`,
   );
 }

@@ -61,10 +61,20 @@ const githubSource = z
   })
   .strict();
 
+// A project is named by its path, or by its numeric id (GitLab's "Project ID"), which stays the
+// same when the project is renamed or moved to another group. JSON numbers and digit strings
+// are both ids: a copied "12345" is as clear as 12345.
+const gitlabProject = z
+  .union([
+    z.string().regex(/^[^\s/]+(\/[^\s/]+)+$|^[1-9][0-9]*$/, 'must be "group/project" (subgroups allowed) or the numeric project id'),
+    z.number().int().positive(),
+  ])
+  .describe('The project\'s full path ("group/sub/project") or its numeric id (which survives renames and moves).');
+
 const gitlabSource = z
   .object({
     type: z.literal('gitlab'),
-    project: z.string().regex(/^[^\s]+\/[^\s]+$/, 'must be "group/project"'),
+    project: gitlabProject,
     baseUrl: z.url().default('https://gitlab.com'),
     tokenEnv: envVarName.default('GITLAB_TOKEN').describe('The environment variable that holds the token (CI_JOB_TOKEN works in GitLab CI).'),
     deployments: gitlabDeployments.default({ from: 'deployments' }),

@@ -1,13 +1,39 @@
 import type { SourceConfig } from '../config/schema.js';
-import { repoId } from '../domain/ids.js';
 import type { RepoId } from '../domain/types.js';
+import { findRepositoryByForgeId, type Store } from '../store/index.js';
 import { createGitHubHarvester } from './github/index.js';
 import { createGitLabHarvester } from './gitlab/index.js';
+import { configuredRepoId, gitlabProjectId, sourceLabel } from './identity.js';
 import type { Harvester, HarvesterEnvironment } from './types.js';
 
-/** The repository id a source harvests into (`github:owner/repo`, `gitlab:group/project`). */
-export function sourceId(source: SourceConfig): RepoId {
-  return source.type === 'github' ? repoId('github', source.repo) : repoId('gitlab', source.project);
+export { configuredRepoId, gitlabProjectId, sourceLabel } from './identity.js';
+
+/**
+ * The repository id a source's facts are stored under: the configured one, or for a project
+ * named by its numeric id the path its last sync found (the store records the id); null when
+ * that project was never synced into this store.
+ */
+export function storedSourceRepoId(source: SourceConfig, store: Store): RepoId | null {
+  const configured = configuredRepoId(source);
+  if (configured !== null) return configured;
+  return findRepositoryByForgeId(store, 'gitlab', { forgeId: gitlabProjectId(source)!, apiBaseUrl: source.baseUrl });
+}
+
+/** A configured source with the names it goes by. */
+export interface ConfiguredSource {
+  source: SourceConfig;
+  label: string;
+  /** Where its facts are stored; null for a project named by id and never synced. */
+  repoId: RepoId | null;
+}
+
+/** Every configured source with its label and stored repository id (none without a store). */
+export function configuredSources(sources: readonly SourceConfig[], store: Store | null): ConfiguredSource[] {
+  return sources.map((source) => ({
+    source,
+    label: sourceLabel(source),
+    repoId: store ? storedSourceRepoId(source, store) : configuredRepoId(source),
+  }));
 }
 
 /** The harvester of a configured source. */

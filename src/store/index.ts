@@ -1,7 +1,16 @@
 /** The store's public surface (SPEC §4); the only place better-sqlite3 is imported is `db.ts`. */
 export { closeStore, openStore, read, statement, transaction, withStore, BUSY_TIMEOUT_MS, type Store } from './db.js';
 export { LATEST_VERSION } from './migrations.js';
-export { ensureRepository, getRepository, upsertRepositories } from './repositories.js';
+export {
+  ensureRepository,
+  findRepositoryByForgeId,
+  getRepository,
+  moveRepository,
+  setForgeIdentity,
+  upsertRepositories,
+  type ForgeIdentity,
+  type MovedRows,
+} from './repositories.js';
 export { missingDeployedShas, oldestCommitTime, storedShas, upsertCommits } from './commits.js';
 export { upsertPullRequests, type StoredPullRequest } from './pull-requests.js';
 export { upsertDeployments, type StoredDeployment } from './deployments.js';

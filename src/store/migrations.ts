@@ -132,6 +132,18 @@ export const MIGRATIONS: readonly Migration[] = [
     // the last first page read is kept with the resource's cursor.
     sql: `ALTER TABLE sync_state ADD COLUMN etag TEXT;`,
   },
+  {
+    version: 3,
+    description: "the forge's own id of each repository, and the API it was read from",
+    // A GitLab project keeps its numeric id when it is renamed or moved; with the id and the API
+    // base URL a later sync recognises the project under its new path and moves its facts there
+    // instead of starting a second history beside the first.
+    sql: `
+      ALTER TABLE repositories ADD COLUMN forge_id INTEGER;
+      ALTER TABLE repositories ADD COLUMN api_base_url TEXT;
+      CREATE INDEX repositories_by_forge_id ON repositories (forge, forge_id);
+    `,
+  },
 ];
 
 /** The schema version this dorametrics writes. */

@@ -57,3 +57,87 @@ export function getRepository(store: Store, repoId: RepoId): Repository | null {
     ? { id: row.id, forge: row.forge, fullName: row.full_name, defaultBranch: row.default_branch, webUrl: row.web_url }
     : null;
 }
+
+/** Who a repository is on its forge: the forge's own id and the API it was read from. */
+export interface ForgeIdentity {
+  /** GitLab's numeric project id: it stays when the project is renamed or moved. */
+  forgeId: number;
+  /** The API base URL as configured (trailing slashes removed), so equal ids on two hosts differ. */
+  apiBaseUrl: string;
+}
+
+/** Records a stored repository's forge identity (the row must exist). */
+export function setForgeIdentity(store: Store, repoId: RepoId, identity: ForgeIdentity): void {
+  transaction(store, () => {
+    statement(store, 'UPDATE repositories SET forge_id = ?, api_base_url = ? WHERE id = ?').run(
+      identity.forgeId,
+      normalizeBaseUrl(identity.apiBaseUrl),
+      repoId,
+    );
+  });
+}
+
+/** The stored repository with this forge identity, or null (one harvested before v3 has none). */
+export function findRepositoryByForgeId(store: Store, forge: Repository['forge'], identity: ForgeIdentity): RepoId | null {
+  const id = read(store, () =>
+    statement(store, 'SELECT id FROM repositories WHERE forge = ? AND forge_id = ? AND api_base_url = ? ORDER BY id LIMIT 1')
+      .pluck()
+      .get(forge, identity.forgeId, normalizeBaseUrl(identity.apiBaseUrl)) as string | undefined,
+  );
+  return id ?? null;
+}
+
+function normalizeBaseUrl(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** Rows `moveRepository` carried over to the new id, per table. */
+export type MovedRows = Record<(typeof MOVED_TABLES)[number], number>;
+
+const MOVED_TABLES = ['commits', 'pull_requests', 'deployments', 'incidents', 'sync_state'] as const;
+
+/**
+ * Moves everything stored under repository `from` to `to`, in one transaction: the
+ * repository row, its commits, pull requests (with their commits), deployments (with their
+ * statuses), incidents and sync state. Fact ids start with the repository id (SPEC §4:
+ * `gitlab:acme/payments:pr:7`), so they are rewritten too, and the next sync upserts onto
+ * them instead of writing a second copy. Where `to` already holds the same fact, `to`'s copy
+ * is kept and `from`'s is dropped: it is the newer one.
+ */
+export function moveRepository(store: Store, from: RepoId, to: RepoId): MovedRows {
+  if (from === to) throw new StoreError(`cannot move repository ${from} onto itself`);
+  // `substr(id, length(from) + 1)` is the rest of an id after its repository prefix; ids that
+  // do not start with the prefix (none are written so, but a foreign import could) keep it.
+  const rekey = (column: string) => `CASE WHEN substr(${column}, 1, length(:from)) = :from THEN :to || substr(${column}, length(:from) + 1) ELSE ${column} END`;
+  const moved = {} as MovedRows;
+  transaction(store, () => {
+    // Children are re-keyed before their parents; the foreign keys hold again at commit.
+    store.db.pragma('defer_foreign_keys = ON');
+    const params = { from, to };
+    const run = (sql: string) => statement(store, sql).run(params).changes;
+
+    run(`UPDATE OR IGNORE repositories SET id = :to WHERE id = :from`);
+    run(`DELETE FROM repositories WHERE id = :from`);
+
+    moved.commits = run(`UPDATE OR IGNORE commits SET repo_id = :to WHERE repo_id = :from`);
+    run(`DELETE FROM commits WHERE repo_id = :from`);
+
+    run(`UPDATE OR IGNORE pull_request_commits SET pr_id = ${rekey('pr_id')}
+         WHERE pr_id IN (SELECT id FROM pull_requests WHERE repo_id = :from)`);
+    moved.pull_requests = run(`UPDATE OR IGNORE pull_requests SET id = ${rekey('id')}, repo_id = :to WHERE repo_id = :from`);
+    // What is left under `from` lost to a copy under `to`; its commit rows go with it (cascade).
+    run(`DELETE FROM pull_requests WHERE repo_id = :from`);
+
+    run(`UPDATE OR IGNORE deployment_statuses SET deployment_id = ${rekey('deployment_id')}
+         WHERE deployment_id IN (SELECT id FROM deployments WHERE repo_id = :from)`);
+    moved.deployments = run(`UPDATE OR IGNORE deployments SET id = ${rekey('id')}, repo_id = :to WHERE repo_id = :from`);
+    run(`DELETE FROM deployments WHERE repo_id = :from`);
+
+    moved.incidents = run(`UPDATE OR IGNORE incidents SET id = ${rekey('id')}, repo_id = :to WHERE repo_id = :from`);
+    run(`DELETE FROM incidents WHERE repo_id = :from`);
+
+    moved.sync_state = run(`UPDATE OR IGNORE sync_state SET source = :to WHERE source = :from`);
+    run(`DELETE FROM sync_state WHERE source = :from`);
+  });
+  return moved;
+}

@@ -1,4 +1,4 @@
-import { repoId as makeRepoId } from '../../domain/ids.js';
+import { sourceLabel } from '../identity.js';
 import { configHash } from '../newest-first.js';
 import type { Harvester, HarvesterEnvironment, HarvestReport } from '../types.js';
 import { createGitLabClient } from './client.js';
@@ -17,9 +17,8 @@ import { harvestProject } from './project.js';
  * and the incidents.
  */
 export function createGitLabHarvester(config: GitLabSourceConfig, environment: HarvesterEnvironment): Harvester {
-  const source = makeRepoId('gitlab', config.project);
   return {
-    source,
+    source: sourceLabel(config),
     async harvest(store, options): Promise<HarvestReport> {
       const client = createGitLabClient({
         host: config.baseUrl,
@@ -30,19 +29,23 @@ export function createGitLabHarvester(config: GitLabSourceConfig, environment: H
       });
       const warnings: string[] = [];
       const items: Record<string, number> = {};
-      const { repository, projectId } = await harvestProject(client, store, source, config.project);
+      const warn = (message: string) => warnings.push(message);
+      const { repository, projectId } = await harvestProject(client, store, config, warn);
+      const source = repository.id;
       const ctx: GitLabHarvestContext = {
         client,
         store,
         config,
         repoId: source,
         projectId,
-        projectPath: config.project,
+        projectPath: repository.fullName,
         defaultBranch: repository.defaultBranch ?? 'main',
-        webUrl: repository.webUrl ?? `${config.baseUrl.replace(/\/+$/, '')}/${config.project}`,
+        webUrl: repository.webUrl ?? `${config.baseUrl.replace(/\/+$/, '')}/${repository.fullName}`,
         options,
-        configHash: configHash(config),
-        warn: (message) => warnings.push(message),
+        // The project's id, not how the config names it: switching between its path and its id,
+        // or a move, is the same project and keeps its cursors.
+        configHash: configHash({ ...config, project: projectId }),
+        warn,
         progress: (resource, pages, count) =>
           options.progress({ source, resource, pages, items: count, rateLimitRemaining: client.rateLimitRemaining }),
       };

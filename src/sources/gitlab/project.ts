@@ -1,8 +1,19 @@
 import { z } from 'zod';
-import type { Repository } from '../../domain/types.js';
-import { upsertRepositories, type Store } from '../../store/index.js';
+import { repoId as makeRepoId } from '../../domain/ids.js';
+import type { RepoId, Repository } from '../../domain/types.js';
+import {
+  findRepositoryByForgeId,
+  moveRepository,
+  setForgeIdentity,
+  transaction,
+  upsertRepositories,
+  type MovedRows,
+  type Store,
+} from '../../store/index.js';
+import { configuredRepoId, gitlabProjectId } from '../identity.js';
 import { parsePayload } from '../parse.js';
 import type { GitLabClient } from './client.js';
+import type { GitLabSourceConfig } from './context.js';
 
 const projectPayload = z.object({
   id: z.number(),
@@ -12,24 +23,62 @@ const projectPayload = z.object({
 });
 
 export interface GitLabProject {
+  /** Where the project's facts are stored: `gitlab:<path>`. */
   repository: Repository;
   projectId: number;
 }
 
 /**
- * The project (`GET /projects/:id`, by its URL-encoded path): its numeric id, which every
- * other path uses, its default branch and its web URL. One request per sync.
+ * The project (`GET /projects/:id`, by its numeric id or URL-encoded path): its numeric id,
+ * which every other path uses, its path, default branch and web URL. One request per sync.
+ *
+ * A project named by id is stored under the path GitLab gives it now. The store keeps each
+ * project's id, so when a project was stored under another path before (renamed or moved,
+ * or the config switched between its old path, its new path and its id), its facts move to
+ * the current id first, in one transaction: one history, never two side by side.
  */
-export async function harvestProject(client: GitLabClient, store: Store, repoId: string, path: string): Promise<GitLabProject> {
-  const endpoint = `GET /projects/${encodeURIComponent(path)}`;
-  const payload = parsePayload(endpoint, projectPayload, await client.api.Projects.show(path));
+export async function harvestProject(
+  client: GitLabClient,
+  store: Store,
+  config: GitLabSourceConfig,
+  warn: (message: string) => void,
+): Promise<GitLabProject> {
+  const key = gitlabProjectId(config) ?? String(config.project);
+  const endpoint = `GET /projects/${encodeURIComponent(key)}`;
+  const payload = parsePayload(endpoint, projectPayload, await client.api.Projects.show(key));
+
+  const configured = configuredRepoId(config);
   const repository: Repository = {
-    id: repoId,
+    id: configured ?? makeRepoId('gitlab', payload.path_with_namespace),
     forge: 'gitlab',
-    fullName: path,
+    fullName: configured === null ? payload.path_with_namespace : String(config.project),
     defaultBranch: payload.default_branch ?? null,
     webUrl: payload.web_url,
   };
-  upsertRepositories(store, [repository]);
+  const identity = { forgeId: payload.id, apiBaseUrl: config.baseUrl };
+  transaction(store, () => {
+    const previous = findRepositoryByForgeId(store, 'gitlab', identity);
+    if (previous !== null && previous !== repository.id) {
+      warn(movedNote(previous, repository.id, payload.id, moveRepository(store, previous, repository.id)));
+    }
+    upsertRepositories(store, [repository]);
+    setForgeIdentity(store, repository.id, identity);
+  });
+
+  // GitLab answers an old path through a redirect; reading it works, but the name is stale.
+  if (configured !== null && payload.path_with_namespace.toLowerCase() !== String(config.project).toLowerCase()) {
+    warn(
+      `${repository.id}: GitLab now names this project ${payload.path_with_namespace} (renamed or moved); ` +
+        `set "project" to "${payload.path_with_namespace}" or to its id ${payload.id}, which survives moves`,
+    );
+  }
   return { repository, projectId: payload.id };
+}
+
+function movedNote(from: RepoId, to: RepoId, projectId: number, moved: MovedRows): string {
+  const counts = `${moved.commits} commits, ${moved.pull_requests} merge requests, ${moved.deployments} deployments, ${moved.incidents} incidents`;
+  return (
+    `${to}: project ${projectId} was stored as ${from} before (renamed or moved); its history moved to ${to} ` +
+    `(${counts}); "teams" and "services" entries that name ${from} should name ${to} now`
+  );
 }
