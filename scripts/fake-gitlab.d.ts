@@ -61,6 +61,8 @@ export interface FakeGitLab {
   fetch: typeof fetch;
   requests: FakeGitLabRequest[];
   projects: Record<string, FakeGitLabProject>;
+  /** Old path → current path: a renamed or moved project still answers at its old path. */
+  redirects: Record<string, string>;
 }
 /**
  * A fake GitLab at `baseUrl` (`https://gitlab.com` by default). With `privateTokens` or

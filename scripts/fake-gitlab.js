@@ -62,7 +62,7 @@ export function createFakeGitLab(projects, { baseUrl = 'https://gitlab.com', pri
       return json(200, { id: 1, username: 'fake-user', name: 'Fake User', state: 'active', locked: false, bot: false, web_url: `${webBase}/fake-user` });
     }
     if (segments[0] !== 'projects' || segments.length < 2) return notFound();
-    const found = findProject(projects, segments[1]);
+    const found = findProject(projects, segments[1], fake.redirects);
     if (!found) return json(404, { message: '404 Project Not Found' });
     const [fullPath, project] = found;
     const ctx = { fullPath, project, url, query, webBase, id: project.id };
@@ -87,7 +87,8 @@ export function createFakeGitLab(projects, { baseUrl = 'https://gitlab.com', pri
     return notFound();
   }
 
-  return { fetch, requests, projects };
+  const fake = { fetch, requests, projects, redirects: /** @type {Record<string, string>} */ ({}) };
+  return fake;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,9 +196,12 @@ function ordered(items, key, sort, id = (item) => item.id) {
 // ---------------------------------------------------------------------------------------------
 // Projects
 
-function findProject(projects, key) {
+/** By id, by path, or by a path the project had before a rename or move (GitLab's redirect routes). */
+function findProject(projects, key, redirects) {
   if (/^\d+$/.test(key)) return Object.entries(projects).find(([, project]) => project.id === Number(key)) ?? null;
-  return Object.entries(projects).find(([fullPath]) => fullPath.toLowerCase() === key.toLowerCase()) ?? null;
+  const byPath = (path) => Object.entries(projects).find(([fullPath]) => fullPath.toLowerCase() === path.toLowerCase()) ?? null;
+  const redirect = Object.entries(redirects).find(([from]) => from.toLowerCase() === key.toLowerCase());
+  return byPath(key) ?? (redirect ? byPath(redirect[1]) : null);
 }
 
 function defaultBranch(project) {

@@ -65,7 +65,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .description('harvest every configured source into the store (incremental)')
     .option('--full', 'ignore the stored cursors and re-harvest everything')
     .option('--since <date>', 'how far back a first harvest reaches: a date, or 90d, 12w, 6m')
-    .option('--repo <id>', 'only this configured source, e.g. github:acme/shop (repeatable)', collect)
+    .option('--repo <id>', 'only this configured source, e.g. github:acme/shop, gitlab:acme/payments or gitlab:<project id> (repeatable)', collect)
     .addHelpText('after', examples([
       'GITHUB_TOKEN=ghp_… dorametrics sync',
       'dorametrics sync --since 90d',
@@ -80,7 +80,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--to <date>', 'window end, exclusive (default: now)')
     .option('--since <span>', 'window ending now: 30d, 12w or 6m (default 30d)')
     .option('--tz <zone>', 'IANA time zone for days, weeks and months (default: config timezone, else UTC)')
-    .option('--repo <id>', 'only this repository, e.g. github:acme/shop (repeatable)', collect)
+    .option('--repo <id>', 'only this repository, e.g. github:acme/shop or gitlab:<project id> (repeatable)', collect)
     .option('--team <name>', 'only the repositories of this team (config "teams")')
     .option('--env <name>', 'the environment deployments go to', 'production')
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, else json)').choices(['table', 'markdown', 'json']))

@@ -64,11 +64,15 @@ const githubSource = z
 // A project is named by its path, or by its numeric id (GitLab's "Project ID"), which stays the
 // same when the project is renamed or moved to another group. JSON numbers and digit strings
 // are both ids: a copied "12345" is as clear as 12345.
+const GITLAB_PROJECT_MESSAGE = 'must be "group/project" (subgroups allowed) or the numeric project id';
 const gitlabProject = z
-  .union([
-    z.string().regex(/^[^\s/]+(\/[^\s/]+)+$|^[1-9][0-9]*$/, 'must be "group/project" (subgroups allowed) or the numeric project id'),
-    z.number().int().positive(),
-  ])
+  .union(
+    [
+      z.string().regex(/^[^\s/]+(\/[^\s/]+)+$|^[1-9][0-9]*$/, GITLAB_PROJECT_MESSAGE),
+      z.number().int(GITLAB_PROJECT_MESSAGE).positive(GITLAB_PROJECT_MESSAGE),
+    ],
+    { error: GITLAB_PROJECT_MESSAGE },
+  )
   .describe('The project\'s full path ("group/sub/project") or its numeric id (which survives renames and moves).');
 
 const gitlabSource = z

@@ -87,4 +87,18 @@ describe('dorametrics doctor for GitLab', () => {
     expect(result.stdout).toContain('✗ GET /api/v4/projects/acme%2Fpayments answered 403: 403 Forbidden');
     expect(result.stdout + result.stderr).not.toContain('job-SENTINEL');
   });
+
+  it('for a project named by its numeric id, asks GitLab by id and says which path it reports under', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'dorametrics.config.json'), JSON.stringify({ sources: [{ type: 'gitlab', project: 42 }] }));
+    nock('https://gitlab.com').get('/api/v4/user').reply(200, { id: 7, username: 'jdoe' });
+    nock('https://gitlab.com')
+      .get('/api/v4/projects/42')
+      .reply(200, { id: 42, path_with_namespace: 'acme/ledger', default_branch: 'main', web_url: 'https://gitlab.com/acme/ledger' });
+    const result = await runCli(['doctor'], { cwd, env: { GITLAB_TOKEN: 'glpat-SENTINELtoken0123456789' } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✓ gitlab:42: GITLAB_TOKEN is set');
+    expect(result.stdout).toContain('✓ gitlab:42: reachable as gitlab:acme/ledger, default branch main');
+    expect(result.stdout).not.toContain('SENTINEL');
+  });
 });

@@ -14,6 +14,7 @@ import {
 } from '../../scripts/fake-gitlab.js';
 import { SENTINEL_TOKEN as GITHUB_SENTINEL, serveFake } from '../helpers/github.js';
 import { GITLAB_SENTINEL_TOKEN } from '../helpers/gitlab.js';
+import { withStore } from '../../src/store/index.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/store.js';
 
@@ -509,5 +510,81 @@ describe('dorametrics sync (GitLab) then report', () => {
     for (const file of readdirSync(store)) {
       expect(readFileSync(path.join(store, file)).includes(JOB_SENTINEL), file).toBe(false);
     }
+  });
+
+  it('names a project by its numeric id: stored under its path with the same numbers; --repo by id or path; a move carries its history over', async () => {
+    // `staging` is named as a production environment, so D10 counts: a report that did not find
+    // the source's environments through its stored path would count 7 deployments, not 8.
+    const byId = { ...PAYMENTS_SOURCE, project: 42, deployments: { from: 'deployments', environments: ['production', 'staging'] } };
+    writeConfig([byId]);
+    const fake = createFakeGitLab({ 'acme/payments': payments() }, { privateTokens: [GITLAB_SENTINEL_TOKEN] });
+    serveGitLab(fake);
+
+    // Before any sync: the store exists (made by an earlier command), the project has no path yet.
+    withStore(path.join(cwd, '.dorametrics', 'dorametrics.db'), () => {});
+    const before = await runCli(['report', ...WINDOW, '--format', 'json'], { cwd, env });
+    expect(before.code).toBe(0);
+    expect(JSON.parse(before.stdout).warnings).toContain('gitlab:42: configured but never synced (run "dorametrics sync")');
+    const notYet = await runCli(['report', ...WINDOW, '--repo', 'gitlab:42'], { cwd, env });
+    expect(notYet.code).toBe(2);
+    expect(notYet.stderr).toContain('--repo "gitlab:42": the project was never synced into this store');
+
+    const first = await runCli(['sync', '--repo', 'gitlab:42'], { cwd, env });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^gitlab:acme\/payments: 133 commits, 8 merge requests, 10 deployments, 2 incidents \(25 requests\)\n$/);
+    // The same requests as by path, the first one naming the project by its id.
+    expect(fake.requests.map(short).slice(0, 2)).toEqual(['/projects/42', '/projects/42/repository/commits']);
+
+    const doc = await report();
+    expect(doc.scope.repos).toEqual(['gitlab:acme/payments']);
+    // As in the first test, plus D10 (11-18, staging): 8 deployments on 7 days; weeks back
+    // from 11-29 hold 0, 1, 0 and 6 deploy days: median 0.5; 8 / 28 × 7 = 2 a week.
+    expect(doc.metrics.deploymentFrequency).toEqual({
+      deployments: 8, deployDays: 7, perDay: 8 / 28, perWeek: 2, medianDeployDaysPerWeek: 0.5, level: 'medium',
+    });
+    // + !8, deployed by D10 11-18 11:00: 11:00 − 08:00 = 3 h. Sorted 7200, 7200, 10800, 14400,
+    // 18000, 21600: p50 (10800 + 14400) / 2.
+    expect(doc.metrics.leadTime).toMatchObject({ changes: 6, p50: 12600, mean: (68400 + 10800) / 6 });
+    expect(doc.metrics.cycleTimeLag.undeployed).toEqual({ count: 0, oldestAgeSeconds: null });
+    expect((await report(['--repo', 'gitlab:42'])).metrics).toEqual(doc.metrics);
+    expect((await report(['--repo', 'gitlab:acme/payments'])).metrics).toEqual(doc.metrics);
+
+    // The project moves to acme/ledger; GitLab still knows it as 42.
+    fake.projects['acme/ledger'] = fake.projects['acme/payments']!;
+    delete fake.projects['acme/payments'];
+    fake.requests.length = 0;
+    const moved = await runCli(['sync', '--repo', 'gitlab:acme/payments'], { cwd, env });
+    expect(moved.code).toBe(0);
+    const [summaryLine, ...notes] = moved.stderr.trimEnd().split('\n');
+    expect(summaryLine).toMatch(/^gitlab:acme\/ledger: 0 commits, 0 merge requests, .* \(5 requests\)$/);
+    expect(notes.join('\n')).toBe(
+      '  note: gitlab:acme/ledger: project 42 was stored as gitlab:acme/payments before (renamed or moved); its history moved ' +
+        'to gitlab:acme/ledger (133 commits, 8 merge requests, 10 deployments, 2 incidents); "teams" and "services" entries ' +
+        'that name gitlab:acme/payments should name gitlab:acme/ledger now',
+    );
+    // The cursors moved with the facts: an incremental sync, one request per resource.
+    expect(fake.requests.map(short)).toEqual([
+      '/projects/42',
+      '/projects/42/repository/commits',
+      '/projects/42/merge_requests',
+      '/projects/42/deployments',
+      '/projects/42/issues',
+    ]);
+    const afterMove = await report();
+    expect(afterMove.scope.repos).toEqual(['gitlab:acme/ledger']);
+    expect(afterMove.metrics).toEqual(doc.metrics);
+    expect(afterMove.warnings).toEqual(doc.warnings);
+    const stale = await runCli(['report', ...WINDOW, '--repo', 'gitlab:acme/payments'], { cwd, env });
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain('known repositories: gitlab:acme/ledger');
+
+    // Named by the old path, GitLab answers through its redirect: the harvest works and says so.
+    writeConfig([{ ...byId, project: 'acme/payments' }]);
+    fake.redirects = { 'acme/payments': 'acme/ledger' };
+    const byOldPath = await runCli(['sync'], { cwd, env });
+    expect(byOldPath.code).toBe(0);
+    expect(byOldPath.stderr).toContain(
+      'note: gitlab:acme/payments: GitLab now names this project acme/ledger (renamed or moved); set "project" to "acme/ledger" or to its id 42, which survives moves',
+    );
   });
 });
