@@ -9,11 +9,15 @@ export interface FakePullRequest {
 export interface FakeDeployment { databaseId: number; sha: string; environment: string; createdAt: string; statuses: Array<{ state: string; createdAt: string }> }
 export interface FakeIssue { number: number; title: string; body?: string; labels: string[]; createdAt: string; updatedAt: string; closedAt?: string | null; pullRequest?: boolean }
 export interface FakeRepository {
+  /** GitHub's numeric repository id; derived from the name when not given. */
+  id?: number;
   defaultBranch?: string; head: string; commits: FakeCommit[]; pullRequests: FakePullRequest[]; deployments: FakeDeployment[]; issues: FakeIssue[];
 }
 export interface FakeGitHub {
   fetch: typeof fetch;
   requests: Array<{ method: string; path: string; operation?: string }>;
   repositories: Record<string, FakeRepository>;
+  /** Old "owner/name" → current: a renamed or transferred repository still answers at its old name. */
+  redirects: Record<string, string>;
 }
 export function createFakeGitHub(repositories: Record<string, FakeRepository>, options?: { baseUrl?: string }): FakeGitHub;

@@ -29,10 +29,19 @@ export function createFakeGitHub(repositories, { baseUrl = 'https://api.github.c
   const base = new URL(baseUrl);
   const graphqlPath = base.pathname.replace(/\/api\/v3\/?$/, '/api').replace(/\/$/, '') + '/graphql';
 
+  /** @type {Record<string, string>} old "owner/name" → current: a renamed or transferred repository */
+  const redirects = {};
+  /** The repository at a name, following renames as GitHub does (REST redirects, GraphQL followRenames). */
+  function lookup(owner, name) {
+    const key = `${owner}/${name}`;
+    const fullName = repositories[key] ? key : redirects[key];
+    return fullName && repositories[fullName] ? { fullName, repo: repositories[fullName] } : { fullName: key, repo: undefined };
+  }
+
   const root = {
     repository: ({ owner, name }) => {
-      const repo = repositories[`${owner}/${name}`];
-      return repo ? repositoryNode(`${owner}/${name}`, repo) : null;
+      const { fullName, repo } = lookup(owner, name);
+      return repo ? repositoryNode(fullName, repo) : null;
     },
     rateLimit: () => ({ limit: 5000, remaining: 4990, used: 10, cost: 1, resetAt: '2030-01-01T00:00:00Z', nodeCount: 100 }),
   };
@@ -59,16 +68,17 @@ export function createFakeGitHub(repositories, { baseUrl = 'https://api.github.c
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname;
     let match;
     if ((match = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path))) {
-      const repo = repositories[`${match[1]}/${match[2]}`];
+      const { fullName, repo } = lookup(match[1], match[2]);
       if (!repo) return json(404, { message: 'Not Found' });
       return conditional(headers, {
-        full_name: `${match[1]}/${match[2]}`,
+        id: repo.id ?? idOf(fullName),
+        full_name: fullName,
         default_branch: repo.defaultBranch ?? 'main',
-        html_url: `https://github.com/${match[1]}/${match[2]}`,
+        html_url: `https://github.com/${fullName}`,
       });
     }
     if ((match = /^\/repos\/([^/]+)\/([^/]+)\/issues$/.exec(path))) {
-      const repo = repositories[`${match[1]}/${match[2]}`];
+      const { repo } = lookup(match[1], match[2]);
       if (!repo) return json(404, { message: 'Not Found' });
       const labels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean);
       const since = url.searchParams.get('since');
@@ -89,7 +99,7 @@ export function createFakeGitHub(repositories, { baseUrl = 'https://api.github.c
       return conditional(headers, slice, extra);
     }
     if ((match = /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)\.\.\.(.+)$/.exec(path))) {
-      const repo = repositories[`${match[1]}/${match[2]}`];
+      const { repo } = lookup(match[1], match[2]);
       const head = repo?.commits.find((c) => c.oid === match[4] || c.oid.startsWith(match[4]));
       if (!repo || !head) return json(404, { message: 'Not Found' });
       const baseAncestors = ancestors(repo, repo.head);
@@ -108,7 +118,7 @@ export function createFakeGitHub(repositories, { baseUrl = 'https://api.github.c
     return json(404, { message: `Not Found (fake GitHub has no ${method} ${path})` });
   }
 
-  return { fetch, requests, repositories };
+  return { fetch, requests, repositories, redirects };
 }
 
 function json(status, body, headers = {}) {
@@ -298,4 +308,11 @@ function repositoryNode(fullName, repo) {
         args,
       ),
   };
+}
+
+/** A stable repository id for a name (FNV-1a, 32 bits): the same fake gives the same ids every run. */
+function idOf(fullName) {
+  let hash = 0x811c9dc5;
+  for (const char of fullName) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return hash % 1_000_000_000;
 }

@@ -4,6 +4,7 @@ export { LATEST_VERSION } from './migrations.js';
 export {
   ensureRepository,
   findRepositoryByForgeId,
+  getForgeIdentity,
   getRepository,
   moveRepository,
   setForgeIdentity,

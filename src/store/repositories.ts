@@ -77,6 +77,16 @@ export function setForgeIdentity(store: Store, repoId: RepoId, identity: ForgeId
   });
 }
 
+/** A stored repository's forge identity, or null (none recorded yet, or no such repository). */
+export function getForgeIdentity(store: Store, repoId: RepoId): ForgeIdentity | null {
+  const row = read(store, () =>
+    statement(store, 'SELECT forge_id, api_base_url FROM repositories WHERE id = ?').get(repoId) as
+      | { forge_id: number | null; api_base_url: string | null }
+      | undefined,
+  );
+  return row && row.forge_id !== null && row.api_base_url !== null ? { forgeId: row.forge_id, apiBaseUrl: row.api_base_url } : null;
+}
+
 /** The stored repository with this forge identity, or null (one harvested before v3 has none). */
 export function findRepositoryByForgeId(store: Store, forge: Repository['forge'], identity: ForgeIdentity): RepoId | null {
   const id = read(store, () =>

@@ -234,4 +234,41 @@ describe('dorametrics sync (GitHub) then report', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('github:acme/shop: the environment variable GITHUB_TOKEN is not set');
   });
+
+  it('a renamed repository: the old name works with a note, and the new name in the config takes the stored history along', async () => {
+    const config = (repo: string) =>
+      writeFileSync(path.join(cwd, 'dorametrics.config.json'), JSON.stringify({ sources: [{ type: 'github', repo, incidents: { from: 'issues', labels: ['incident'] } }] }));
+    config('acme/shop');
+    // 1296269: the id in GitHub's documented example; it stays with the repository when renamed.
+    const fake = createFakeGitHub({ 'acme/shop': { ...shop(), id: 1296269 } });
+    serveFake(fake);
+    expect((await runCli(['sync'], { cwd, env })).code).toBe(0);
+    const before = await report();
+    expect(before.scope.repos).toEqual(['github:acme/shop']);
+
+    // Renamed to acme/store: GitHub answers the old name through a redirect.
+    fake.repositories['acme/store'] = fake.repositories['acme/shop']!;
+    delete fake.repositories['acme/shop'];
+    fake.redirects['acme/shop'] = 'acme/store';
+    const byOldName = await runCli(['sync'], { cwd, env });
+    expect(byOldName.code).toBe(0);
+    expect(byOldName.stderr).toContain('note: github:acme/shop: GitHub now names this repository acme/store (renamed or transferred); set "repo" to "acme/store"\n');
+    expect((await report()).metrics).toEqual(before.metrics);
+
+    // The user follows the note: the next sync moves the stored history to github:acme/store:
+    // main's 6 commits and the hotfix h1, PRs #1–#6, the 5 production deployments (199 went to
+    // staging, which is not harvested) and incidents #50 and #51. The changed config re-reads
+    // everything, onto the moved facts.
+    config('acme/store');
+    const byNewName = await runCli(['sync'], { cwd, env });
+    expect(byNewName.code).toBe(0);
+    expect(byNewName.stderr).toContain(
+      'note: github:acme/store: repository 1296269 was stored as github:acme/shop before (renamed or moved); its history moved to ' +
+        'github:acme/store (7 commits, 6 pull requests, 5 deployments, 2 incidents); "teams" and "services" entries that name ' +
+        'github:acme/shop should name github:acme/store now\n',
+    );
+    const after = await report();
+    expect(after.scope.repos).toEqual(['github:acme/store']);
+    expect(after.metrics).toEqual(before.metrics);
+  });
 });

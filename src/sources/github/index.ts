@@ -31,7 +31,17 @@ export function createGitHubHarvester(config: GitHubSourceConfig, environment: H
       const hash = configHash(config);
       const warnings: string[] = [];
       const items: Record<string, number> = {};
-      const repository = await harvestRepository(client, store, source, owner, name, hash, options.now.getTime());
+      // Messages name their repository (or deployment) themselves.
+      const warn = (message: string) => warnings.push(message);
+      const repository = await harvestRepository(client, store, {
+        repoId: source,
+        owner,
+        name,
+        baseUrl: config.baseUrl,
+        configHash: hash,
+        now: options.now.getTime(),
+        warn,
+      });
       const ctx: GitHubHarvestContext = {
         client,
         store,
@@ -42,8 +52,7 @@ export function createGitHubHarvester(config: GitHubSourceConfig, environment: H
         defaultBranch: repository.defaultBranch ?? 'main',
         options,
         configHash: hash,
-        // Messages name their repository (or deployment) themselves.
-        warn: (message) => warnings.push(message),
+        warn,
         progress: (resource, pages, count) =>
           options.progress({ source, resource, pages, items: count, rateLimitRemaining: client.rateLimitRemaining }),
       };

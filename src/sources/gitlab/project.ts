@@ -1,16 +1,9 @@
 import { z } from 'zod';
 import { repoId as makeRepoId } from '../../domain/ids.js';
-import type { RepoId, Repository } from '../../domain/types.js';
-import {
-  findRepositoryByForgeId,
-  moveRepository,
-  setForgeIdentity,
-  transaction,
-  upsertRepositories,
-  type MovedRows,
-  type Store,
-} from '../../store/index.js';
+import type { Repository } from '../../domain/types.js';
+import type { Store } from '../../store/index.js';
 import { configuredRepoId, gitlabProjectId } from '../identity.js';
+import { storeRepository } from '../moves.js';
 import { parsePayload } from '../parse.js';
 import type { GitLabClient } from './client.js';
 import type { GitLabSourceConfig } from './context.js';
@@ -32,10 +25,8 @@ export interface GitLabProject {
  * The project (`GET /projects/:id`, by its numeric id or URL-encoded path): its numeric id,
  * which every other path uses, its path, default branch and web URL. One request per sync.
  *
- * A project named by id is stored under the path GitLab gives it now. The store keeps each
- * project's id, so when a project was stored under another path before (renamed or moved,
- * or the config switched between its old path, its new path and its id), its facts move to
- * the current id first, in one transaction: one history, never two side by side.
+ * A project named by id is stored under the path GitLab gives it now; one stored under
+ * another path before follows it there (`storeRepository`).
  */
 export async function harvestProject(
   client: GitLabClient,
@@ -55,15 +46,7 @@ export async function harvestProject(
     defaultBranch: payload.default_branch ?? null,
     webUrl: payload.web_url,
   };
-  const identity = { forgeId: payload.id, apiBaseUrl: config.baseUrl };
-  transaction(store, () => {
-    const previous = findRepositoryByForgeId(store, 'gitlab', identity);
-    if (previous !== null && previous !== repository.id) {
-      warn(movedNote(previous, repository.id, payload.id, moveRepository(store, previous, repository.id)));
-    }
-    upsertRepositories(store, [repository]);
-    setForgeIdentity(store, repository.id, identity);
-  });
+  storeRepository(store, repository, { forgeId: payload.id, apiBaseUrl: config.baseUrl }, warn);
 
   // GitLab answers an old path through a redirect; reading it works, but the name is stale.
   if (configured !== null && payload.path_with_namespace.toLowerCase() !== String(config.project).toLowerCase()) {
@@ -73,12 +56,4 @@ export async function harvestProject(
     );
   }
   return { repository, projectId: payload.id };
-}
-
-function movedNote(from: RepoId, to: RepoId, projectId: number, moved: MovedRows): string {
-  const counts = `${moved.commits} commits, ${moved.pull_requests} merge requests, ${moved.deployments} deployments, ${moved.incidents} incidents`;
-  return (
-    `${to}: project ${projectId} was stored as ${from} before (renamed or moved); its history moved to ${to} ` +
-    `(${counts}); "teams" and "services" entries that name ${from} should name ${to} now`
-  );
 }
