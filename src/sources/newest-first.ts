@@ -33,8 +33,11 @@ export interface NewestFirstOptions<Item> {
   fetchPage: (cursor: string | null) => Promise<Page<Item>>;
   /** The item's ordering time (epoch ms): the list is sorted by it, newest first. */
   markOf: (item: Item) => number;
-  /** Writes the items of one page; runs inside the page's transaction. */
-  write: (items: Item[]) => void;
+  /**
+   * Writes the items of one page; runs inside the page's transaction. Returns how many were
+   * new or changed when it can tell (re-read items are not news), else every item counts.
+   */
+  write: (items: Item[]) => number | void;
   onPage?: (pages: number, items: number) => void;
 }
 
@@ -57,8 +60,10 @@ export async function traverseNewestFirst<Item>(options: NewestFirstOptions<Item
     const reachedFloor = floor !== null && page.items.some((item) => options.markOf(item) < floor);
     const done = reachedFloor || page.nextCursor === null;
     const highWater = newMark ?? oldMark;
+    let changed = wanted.length;
     transaction(store, () => {
-      options.write(wanted);
+      const counted = options.write(wanted);
+      if (typeof counted === 'number') changed = counted;
       saveSyncState(store, {
         source,
         resource,
@@ -69,7 +74,7 @@ export async function traverseNewestFirst<Item>(options: NewestFirstOptions<Item
         updatedAt: options.now,
       });
     });
-    written += wanted.length;
+    written += changed;
     options.onPage?.(pages, written);
     if (done) return { pages, items: written };
     cursor = page.nextCursor;

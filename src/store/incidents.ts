@@ -12,7 +12,11 @@ const UPSERT = `
     created_at = excluded.created_at,
     resolved_at = excluded.resolved_at,
     severity = excluded.severity,
-    url = excluded.url`;
+    url = excluded.url
+  WHERE (incidents.repo_id, incidents.title, incidents.body, incidents.source, incidents.created_at,
+         incidents.resolved_at, incidents.severity, incidents.url)
+     IS NOT (excluded.repo_id, excluded.title, excluded.body, excluded.source, excluded.created_at,
+             excluded.resolved_at, excluded.severity, excluded.url)`;
 
 const SELECT_ONE = `
   SELECT id, repo_id, title, body, source, created_at, resolved_at, severity, url
@@ -30,13 +34,17 @@ export interface IncidentRow {
   url: string | null;
 }
 
-/** Inserts or updates incidents, idempotently, in one transaction. */
-export function upsertIncidents(store: Store, incidents: readonly Incident[]): void {
-  if (incidents.length === 0) return;
+/**
+ * Inserts or updates incidents, idempotently, in one transaction. Returns how many were new
+ * or changed: a re-read of an unchanged incident writes nothing and counts nothing.
+ */
+export function upsertIncidents(store: Store, incidents: readonly Incident[]): number {
+  if (incidents.length === 0) return 0;
   const upsert = statement(store, UPSERT);
+  let changed = 0;
   transaction(store, () => {
     for (const incident of incidents) {
-      upsert.run({
+      changed += upsert.run({
         id: incident.id,
         repoId: incident.repoId,
         title: incident.title,
@@ -46,9 +54,10 @@ export function upsertIncidents(store: Store, incidents: readonly Incident[]): v
         resolvedAt: incident.resolvedAt,
         severity: incident.severity,
         url: incident.url,
-      });
+      }).changes;
     }
   });
+  return changed;
 }
 
 /** One incident by id, or null: `record incident --resolved` updates the one recorded before. */

@@ -92,6 +92,26 @@ describe('upserts', () => {
     });
   });
 
+  it('count what is new or changed, so a re-read of unchanged facts counts nothing (the sync summary)', () => {
+    withStore(tempStorePath(), (store) => {
+      expect(upsertDeployments(store, [deployment()])).toBe(1);
+      expect(upsertDeployments(store, [deployment()])).toBe(0);
+      // Without a ref the stored one stays: no change.
+      expect(upsertDeployments(store, [{ ...deployment(), ref: undefined }])).toBe(0);
+      expect(upsertDeployments(store, [{ ...deployment(), ref: 'v1.2.0' }])).toBe(1);
+      // A status history that grew is a change, even when the row is the same.
+      const later = deployment({ statuses: [...deployment().statuses, { state: 'destroyed', at: T0 + 10 * 3_600_000 }] });
+      expect(upsertDeployments(store, [later, deployment({ id: 'github:acme/shop:deployment:43' })])).toBe(2);
+      expect(loadFacts(store).deployments.find((d) => d.id === deployment().id)!.statuses).toHaveLength(4);
+      expect(upsertDeployments(store, [later])).toBe(0);
+
+      expect(upsertIncidents(store, [incident()])).toBe(1);
+      expect(upsertIncidents(store, [incident()])).toBe(0);
+      expect(upsertIncidents(store, [incident({ resolvedAt: null }), incident({ id: 'github:acme/shop:incident:INC-8' })])).toBe(2);
+      expect(upsertIncidents(store, [])).toBe(0);
+    });
+  });
+
   it('ensureRepository inserts a bare row parsed from the id and never overwrites a full one', () => {
     withStore(tempStorePath(), (store) => {
       ensureRepository(store, 'gitlab:acme/platform/payments');

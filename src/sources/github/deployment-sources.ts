@@ -118,8 +118,7 @@ export async function harvestReleases(ctx: GitHubHarvestContext): Promise<number
     markOf: (item) => item.release.created_at,
     write: (items) => {
       const deployments = items.flatMap((item) => (item.deployment ? [item.deployment] : []));
-      upsertDeployments(ctx.store, deployments);
-      written += deployments.length;
+      written += upsertDeployments(ctx.store, deployments);
     },
     onPage: (pages) => ctx.progress(resource, pages, written),
   });
@@ -206,8 +205,7 @@ export async function harvestTags(ctx: GitHubHarvestContext): Promise<number> {
     markOf: (tag) => tag.committedAt,
     write: (tags) => {
       const deployments = tags.filter((tag) => pattern === null || pattern.test(tag.name)).map((tag) => tagDeployment(target, tag));
-      upsertDeployments(ctx.store, deployments);
-      written += deployments.length;
+      written += upsertDeployments(ctx.store, deployments);
     },
     onPage: (pages) => ctx.progress(resource, pages, written),
   });
@@ -328,7 +326,7 @@ export async function harvestWorkflowRuns(ctx: GitHubHarvestContext): Promise<nu
     const done = next === null;
     const newMark = pending ?? oldMark;
     transaction(ctx.store, () => {
-      upsertDeployments(ctx.store, deployments);
+      written += upsertDeployments(ctx.store, deployments);
       saveSyncState(ctx.store, {
         source: ctx.repoId,
         resource,
@@ -341,7 +339,6 @@ export async function harvestWorkflowRuns(ctx: GitHubHarvestContext): Promise<nu
         updatedAt: ctx.options.now.getTime(),
       });
     });
-    written += deployments.length;
     ctx.progress(resource, pages, written);
     if (done) return written;
     position = next!;
@@ -393,9 +390,9 @@ export async function deploymentsFromMerges(ctx: GitHubHarvestContext): Promise<
       url: row[4] as string | null,
     }),
   );
-  upsertDeployments(ctx.store, deployments);
-  ctx.progress('merges', 1, deployments.length);
-  return deployments.length;
+  const written = upsertDeployments(ctx.store, deployments);
+  ctx.progress('merges', 1, written);
+  return written;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ export async function harvestDeployments(ctx: GitHubHarvestContext): Promise<num
     }
     const highWater = newMark ?? oldMark;
     transaction(store, () => {
-      upsertDeployments(store, deployments);
+      written += upsertDeployments(store, deployments);
       saveSyncState(store, {
         source,
         resource: RESOURCE,
@@ -83,7 +83,6 @@ export async function harvestDeployments(ctx: GitHubHarvestContext): Promise<num
         updatedAt: ctx.options.now.getTime(),
       });
     });
-    written += deployments.length;
     ctx.progress(RESOURCE, pages, written);
     if (done) return written;
     cursor = nextCursor;

@@ -18,23 +18,23 @@ const RESOURCE = 'incidents';
  * with its own sync state (`incidents:<label>`): an ETag for a conditional first page (a 304
  * costs no rate limit and means nothing changed), and `since`, the newest `updated_at` of
  * the last completed read, so a re-sync lists only what changed. An issue carrying two of
- * the labels is written once. Returns the number of incidents written.
+ * the labels is written once. Returns the number of incidents new or changed.
  */
 export async function harvestIncidentIssues(ctx: GitHubHarvestContext): Promise<number> {
   const labels = ctx.config.incidents?.labels ?? [];
-  const written = new Set<number>();
-  const counters = { pages: 0 };
+  const seen = new Set<number>();
+  const counters = { pages: 0, changed: 0 };
   for (const label of labels) {
-    await harvestLabel(ctx, label, written, counters);
+    await harvestLabel(ctx, label, seen, counters);
   }
-  return written.size;
+  return counters.changed;
 }
 
 async function harvestLabel(
   ctx: GitHubHarvestContext,
   label: string,
-  written: Set<number>,
-  counters: { pages: number },
+  seen: Set<number>,
+  counters: { pages: number; changed: number },
 ): Promise<void> {
   const { store, repoId: source } = ctx;
   const resource = `${RESOURCE}:${label}`;
@@ -67,7 +67,7 @@ async function harvestLabel(
       // 304 Not Modified: the first page is what we read last time, so nothing changed.
       if (cursor === null && (error as { status?: unknown }).status === 304) {
         counters.pages++;
-        ctx.progress(RESOURCE, counters.pages, written.size);
+        ctx.progress(RESOURCE, counters.pages, counters.changed);
         return;
       }
       throw forgeError(endpoint, error);
@@ -82,13 +82,13 @@ async function harvestLabel(
 
     const incidents: Incident[] = [];
     for (const issue of issues) {
-      if (isPullRequestItem(issue) || written.has(issue.number)) continue;
-      written.add(issue.number);
+      if (isPullRequestItem(issue) || seen.has(issue.number)) continue;
+      seen.add(issue.number);
       incidents.push(incidentFromIssue(ctx.repoId, issue));
     }
     const highWater = newMark ?? since;
     transaction(store, () => {
-      upsertIncidents(store, incidents);
+      counters.changed += upsertIncidents(store, incidents);
       saveSyncState(store, {
         source,
         resource,
@@ -100,7 +100,7 @@ async function harvestLabel(
         updatedAt: ctx.options.now.getTime(),
       });
     });
-    ctx.progress(RESOURCE, counters.pages, written.size);
+    ctx.progress(RESOURCE, counters.pages, counters.changed);
     if (done) return;
     cursor = nextCursor;
   }

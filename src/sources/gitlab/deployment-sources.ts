@@ -114,8 +114,7 @@ export async function harvestReleases(ctx: GitLabHarvestContext): Promise<number
         }
       }
       const deployments = items.flatMap((item) => (item.deployment ? [item.deployment] : []));
-      upsertDeployments(ctx.store, deployments);
-      written += deployments.length;
+      written += upsertDeployments(ctx.store, deployments);
     },
     onPage: (pages) => ctx.progress(resource, pages, written),
   });
@@ -166,8 +165,7 @@ export async function harvestTags(ctx: GitLabHarvestContext): Promise<number> {
     markOf: tagTime,
     write: (tags) => {
       const deployments = tags.filter((tag) => pattern === null || pattern.test(tag.name)).map((tag) => tagDeployment(target, tag));
-      upsertDeployments(ctx.store, deployments);
-      written += deployments.length;
+      written += upsertDeployments(ctx.store, deployments);
     },
     onPage: (pages) => ctx.progress(resource, pages, written),
   });
@@ -247,8 +245,7 @@ export async function harvestPipelines(ctx: GitLabHarvestContext): Promise<numbe
     markOf: (item) => item.pipeline.updated_at,
     write: (items) => {
       const deployments = items.flatMap((item) => (item.deployment ? [item.deployment] : []));
-      upsertDeployments(ctx.store, deployments);
-      written += deployments.length;
+      written += upsertDeployments(ctx.store, deployments);
     },
     onPage: (pages) => ctx.progress(resource, pages, written),
   });
@@ -298,7 +295,7 @@ export async function deploymentsFromMerges(ctx: GitLabHarvestContext): Promise<
     });
     return deployment ? [deployment] : [];
   });
-  upsertDeployments(ctx.store, deployments);
-  ctx.progress('merges', 1, deployments.length);
-  return deployments.length;
+  const written = upsertDeployments(ctx.store, deployments);
+  ctx.progress('merges', 1, written);
+  return written;
 }

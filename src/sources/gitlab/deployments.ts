@@ -28,7 +28,7 @@ const BEGINNING = new Date(0).toISOString();
  * (`GET /projects/:id/environments`, 100 a request) is read once per sync, and only when a
  * deployment newer than the stored mark goes to an environment the config does not name: a
  * sync with nothing new costs one request.
- * Returns the number of deployments written.
+ * Returns the number of deployments new or changed.
  */
 export async function harvestDeployments(ctx: GitLabHarvestContext): Promise<number> {
   const endpoint = `GET /api/v4/projects/${ctx.projectId}/deployments`;
@@ -64,8 +64,7 @@ export async function harvestDeployments(ctx: GitLabHarvestContext): Promise<num
         const tier = tiers?.get(name) ?? null;
         return configured.has(name.toLowerCase()) || tier === 'production' ? [deploymentRow(ctx.repoId, item, tier)] : [];
       });
-      upsertDeployments(ctx.store, rows);
-      written += rows.length;
+      written += upsertDeployments(ctx.store, rows);
     },
     onPage: (pages) => ctx.progress(RESOURCE, pages, written),
   });

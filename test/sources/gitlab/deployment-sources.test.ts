@@ -75,7 +75,8 @@ describe('harvestReleases', () => {
     // Nothing new: page 1 reaches the mark.
     releasesRequest(1).reply(200, gitlabFixture('releases-upcoming-skipped', 'page-1.json'), pageHeaders(1, 2));
     const again = gitlabHarness({ store, deployments: { from: 'releases' } });
-    expect(await harvestReleases(again.ctx)).toBe(2);
+    // v1.1.0 and v1.0.0 on that page are read again, unchanged: nothing new or changed.
+    expect(await harvestReleases(again.ctx)).toBe(0);
     expect(again.client.requests).toBe(1);
     expect(deploymentsOf(store).size).toBe(3);
 
@@ -84,7 +85,8 @@ describe('harvestReleases', () => {
     released[0].upcoming_release = false;
     releasesRequest(1).reply(200, released, pageHeaders(1, 2));
     const later = gitlabHarness({ store, now: '2026-12-20T00:00:00Z', deployments: { from: 'releases' } });
-    await harvestReleases(later.ctx);
+    // v2.0.0 is new; v1.1.0 and v1.0.0, read again, are not.
+    expect(await harvestReleases(later.ctx)).toBe(1);
     expect(later.client.requests).toBe(1);
     expect(deploymentsOf(store).get(deploymentId(REPO, 'release:v2.0.0'))).toMatchObject({
       sha: sha('93'),
@@ -262,8 +264,8 @@ describe('deploymentsFromMerges', () => {
       finished('merge:12', 'merges', sha('eb'), '2026-11-04T10:00:00Z', { url: url(12) }),
     ]);
 
-    // Idempotent.
-    expect(await deploymentsFromMerges(ctx)).toBe(3);
+    // Idempotent: the same three again, nothing new or changed.
+    expect(await deploymentsFromMerges(ctx)).toBe(0);
     expect(deploymentsOf(store).size).toBe(3);
   });
 });
