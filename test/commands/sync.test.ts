@@ -193,7 +193,13 @@ describe('dorametrics sync (GitHub) then report', () => {
 
     // Nothing new: about one request per resource per repository.
     fake.requests.length = 0;
-    expect((await runCli(['sync'], { cwd, env })).code).toBe(0);
+    const unchanged = await runCli(['sync'], { cwd, env });
+    expect(unchanged.code).toBe(0);
+    // What the lists read again (the PR and incident at their marks, a week of deployments) is no news.
+    expect(unchanged.stderr).toBe(
+      'github:acme/shop: 0 commits, 0 pull requests, 0 deployments, 0 incidents (5 requests)\n' +
+        'github:acme/api: 0 commits, 0 pull requests, 0 deployments (4 requests)\n',
+    );
     // One request per resource per repository: shop's repository (a 304), history, PRs,
     // deployments and incident list; api's repository, history, PRs and deployments.
     expect(fake.requests.map((r) => r.operation ?? r.path.split('?')[0])).toEqual([

@@ -105,6 +105,18 @@ describe('upserts', () => {
       expect(loadFacts(store).deployments.find((d) => d.id === deployment().id)!.statuses).toHaveLength(4);
       expect(upsertDeployments(store, [later])).toBe(0);
 
+      expect(upsertPullRequests(store, [pullRequest()])).toBe(1);
+      expect(upsertPullRequests(store, [pullRequest()])).toBe(0);
+      // Unknown updated_at and closed_at keep the stored ones: no change.
+      expect(upsertPullRequests(store, [{ ...pullRequest(), updatedAt: undefined, closedAt: undefined }])).toBe(0);
+      // A commit listed twice is stored once, and reading it so again is no change.
+      const twice = pullRequest({ commits: [...pullRequest().commits, pullRequest().commits[0]!] });
+      expect(upsertPullRequests(store, [twice])).toBe(0);
+      // A force-push that dropped a commit is a change of the commit list alone.
+      expect(upsertPullRequests(store, [pullRequest({ commits: pullRequest().commits.slice(0, 1) })])).toBe(1);
+      expect(loadFacts(store).pullRequests[0]!.commits).toHaveLength(1);
+      expect(upsertPullRequests(store, [pullRequest({ commits: pullRequest().commits.slice(0, 1), title: 'Renamed' })])).toBe(1);
+
       expect(upsertIncidents(store, [incident()])).toBe(1);
       expect(upsertIncidents(store, [incident()])).toBe(0);
       expect(upsertIncidents(store, [incident({ resolvedAt: null }), incident({ id: 'github:acme/shop:incident:INC-8' })])).toBe(2);

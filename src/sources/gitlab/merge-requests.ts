@@ -73,8 +73,7 @@ export async function harvestMergeRequests(ctx: GitLabHarvestContext): Promise<n
     markOf: (entry) => entry.pullRequest.updatedAt!,
     write: (entries) => {
       const changed = entries.filter((entry) => entry.changed).map((entry) => entry.pullRequest);
-      upsertPullRequests(ctx.store, changed);
-      written += changed.length;
+      written += upsertPullRequests(ctx.store, changed);
     },
     onPage: (pages) => ctx.progress(RESOURCE, pages, written),
   });
