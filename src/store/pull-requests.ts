@@ -1,5 +1,6 @@
 import type { PullRequest } from '../domain/types.js';
-import { statement, transaction, type Store } from './db.js';
+import type { Store } from './db.js';
+import { upsertWithChildren, type ParentWithChildren } from './parent-with-children.js';
 
 /**
  * A pull request as a harvester writes it: the domain fact plus the forge's `updated_at` and
@@ -55,78 +56,53 @@ const UPSERT = `
              excluded.merge_commit_sha, excluded.squash_commit_sha, excluded.head_sha,
              excluded.base_branch, excluded.state, excluded.is_draft, excluded.url)`;
 
-const DELETE_COMMITS = 'DELETE FROM pull_request_commits WHERE pr_id = ?';
-// A forge may list a commit twice (a rebase that kept it); the first position wins.
-const INSERT_COMMIT = `
-  INSERT INTO pull_request_commits (pr_id, sha, authored_at, position) VALUES (?, ?, ?, ?)
-  ON CONFLICT (pr_id, sha) DO NOTHING`;
-// The stored commit lists of a page of pull requests, in one query: id → [[sha, authored], …].
-const STORED_COMMITS = `
-  SELECT pr_id AS id, json_group_array(json_array(sha, authored_at) ORDER BY position) AS commits
-  FROM pull_request_commits
-  WHERE pr_id IN (SELECT value FROM json_each(?))
-  GROUP BY pr_id`;
-
 /**
  * Inserts or updates pull requests in one transaction, replacing each one's commit list with
  * the one given (the forge's list is the truth: a force-push drops commits). Returns how many
- * were new or changed: a re-read of an unchanged pull request writes nothing and counts nothing.
+ * were new or changed (`upsertWithChildren`).
  */
 export function upsertPullRequests(store: Store, pullRequests: readonly StoredPullRequest[]): number {
-  if (pullRequests.length === 0) return 0;
-  const upsert = statement(store, UPSERT);
-  const deleteCommits = statement(store, DELETE_COMMITS);
-  const insertCommit = statement(store, INSERT_COMMIT);
-  let changed = 0;
-  transaction(store, () => {
-    const stored = new Map(
-      (statement(store, STORED_COMMITS).all(JSON.stringify(pullRequests.map((pr) => pr.id))) as Array<{ id: string; commits: string }>).map(
-        (row) => [row.id, row.commits],
-      ),
-    );
-    for (const pr of pullRequests) {
-      const rowChanged =
-        upsert.run({
-          id: pr.id,
-          repoId: pr.repoId,
-          number: pr.number,
-          title: pr.title,
-          body: pr.body,
-          author: pr.author,
-          isBot: pr.isBot ? 1 : 0,
-          labels: JSON.stringify(pr.labels),
-          createdAt: pr.createdAt,
-          updatedAt: pr.updatedAt ?? null,
-          updatedAtKnown: pr.updatedAt === undefined ? 0 : 1,
-          closedAt: pr.closedAt ?? null,
-          closedAtKnown: pr.closedAt === undefined ? 0 : 1,
-          firstCommitAt: pr.firstCommitAt,
-          firstReviewAt: pr.firstReviewAt,
-          mergedAt: pr.mergedAt,
-          mergeCommitSha: pr.mergeCommitSha,
-          squashCommitSha: pr.squashCommitSha,
-          headSha: pr.headSha,
-          baseBranch: pr.baseBranch,
-          state: pr.state,
-          isDraft: pr.isDraft ? 1 : 0,
-          url: pr.url,
-        }).changes > 0;
-      const commitsChanged = (stored.get(pr.id) ?? '[]') !== commitList(pr);
-      if (commitsChanged) {
-        deleteCommits.run(pr.id);
-        pr.commits.forEach((commit, position) => {
-          insertCommit.run(pr.id, commit.sha, commit.authoredAt, position);
-        });
-      }
-      if (rowChanged || commitsChanged) changed++;
-    }
-  });
-  return changed;
+  return upsertWithChildren(store, pullRequests, PULL_REQUEST_WITH_COMMITS);
 }
 
-/** A commit list as STORED_COMMITS reads it back: a sha listed twice keeps its first place. */
-function commitList(pr: StoredPullRequest): string {
-  const seen = new Set<string>();
-  const kept = pr.commits.filter((commit) => !seen.has(commit.sha) && seen.add(commit.sha));
-  return JSON.stringify(kept.map((commit) => [commit.sha, commit.authoredAt]));
-}
+const PULL_REQUEST_WITH_COMMITS: ParentWithChildren<StoredPullRequest> = {
+  upsert: UPSERT,
+  id: (pr) => pr.id,
+  params: (pr) => ({
+    id: pr.id,
+    repoId: pr.repoId,
+    number: pr.number,
+    title: pr.title,
+    body: pr.body,
+    author: pr.author,
+    isBot: pr.isBot ? 1 : 0,
+    labels: JSON.stringify(pr.labels),
+    createdAt: pr.createdAt,
+    updatedAt: pr.updatedAt ?? null,
+    updatedAtKnown: pr.updatedAt === undefined ? 0 : 1,
+    closedAt: pr.closedAt ?? null,
+    closedAtKnown: pr.closedAt === undefined ? 0 : 1,
+    firstCommitAt: pr.firstCommitAt,
+    firstReviewAt: pr.firstReviewAt,
+    mergedAt: pr.mergedAt,
+    mergeCommitSha: pr.mergeCommitSha,
+    squashCommitSha: pr.squashCommitSha,
+    headSha: pr.headSha,
+    baseBranch: pr.baseBranch,
+    state: pr.state,
+    isDraft: pr.isDraft ? 1 : 0,
+    url: pr.url,
+  }),
+  storedChildren: `
+    SELECT pr_id AS id, json_group_array(json_array(sha, authored_at) ORDER BY position) AS children
+    FROM pull_request_commits
+    WHERE pr_id IN (SELECT value FROM json_each(?))
+    GROUP BY pr_id`,
+  // A forge may list a commit twice (a rebase that kept it); the first place wins.
+  children: (pr) => {
+    const seen = new Set<string>();
+    return pr.commits.filter((commit) => !seen.has(commit.sha) && seen.add(commit.sha)).map((commit) => [commit.sha, commit.authoredAt]);
+  },
+  deleteChildren: 'DELETE FROM pull_request_commits WHERE pr_id = ?',
+  insertChild: 'INSERT INTO pull_request_commits (pr_id, position, sha, authored_at) VALUES (?, ?, ?, ?)',
+};
