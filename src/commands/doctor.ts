@@ -7,6 +7,7 @@ import { gitlabProjectId, sourceLabel } from '../sources/index.js';
 import { LATEST_VERSION, listSyncStates, read, statement, withStore } from '../store/index.js';
 import { ExitCode } from '../util/errors.js';
 import type { CommandContext } from './context.js';
+import { sourceToken } from './tokens.js';
 
 /**
  * `dorametrics doctor`: checks what a sync needs, one line per check, without ever printing a
@@ -26,20 +27,15 @@ export async function execute(_flags: Record<string, never>, ctx: CommandContext
   out(true, `config: ${config.sources.length} source${config.sources.length === 1 ? '' : 's'}, timezone ${config.timezone}`);
   for (const source of config.sources) {
     const id = sourceLabel(source);
-    let variable = source.tokenEnv;
-    let token = ctx.io.env[variable]?.trim();
-    // As sync does: a GitLab source on the default variable falls back to GitLab CI's job token.
-    if (!token && source.type === 'gitlab' && variable === 'GITLAB_TOKEN' && ctx.io.env.CI_JOB_TOKEN?.trim()) {
-      variable = 'CI_JOB_TOKEN';
-      token = ctx.io.env.CI_JOB_TOKEN.trim();
-    }
-    if (!token) {
+    // The token sync would use (GitLab CI's job token included).
+    const found = sourceToken(source, ctx.io.env);
+    if (!found) {
       fail(`${id}: ${source.tokenEnv} is not set`);
       continue;
     }
-    out(true, `${id}: ${variable} is set`);
+    out(true, `${id}: ${found.variable} is set`);
     const lines =
-      source.type === 'github' ? await checkGitHub(source, token) : await checkGitLab(source, token, variable === 'CI_JOB_TOKEN');
+      source.type === 'github' ? await checkGitHub(source, found.token) : await checkGitLab(source, found.token, found.jobToken);
     for (const line of lines) (line.ok ? out(true, line.text) : fail(line.text));
   }
 

@@ -8,6 +8,7 @@ import { closeStore, openStore, withStore } from '../store/index.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { parseInstant, sinceStart } from '../util/time.js';
 import type { CommandContext } from './context.js';
+import { sourceToken } from './tokens.js';
 
 export interface SyncFlags {
   full?: boolean;
@@ -86,16 +87,10 @@ function selectSources(sources: SourceConfig[], repos: string[], dbPath: string)
 
 const PROJECT_ID_LABEL = /^gitlab:[1-9][0-9]*$/;
 
-/**
- * The token from the environment variable the source names; never printed, never stored.
- * GitLab CI hands every job a CI_JOB_TOKEN, sent as JOB-TOKEN: it is used when the source
- * names it, or names the default GITLAB_TOKEN and that is not set.
- */
+/** The source's token (`sourceToken`), or a usage error naming the variable to set. */
 function tokenFor(source: SourceConfig, env: Record<string, string | undefined>): { token: string; jobToken: boolean } {
-  const token = env[source.tokenEnv]?.trim();
-  if (token) return { token, jobToken: source.type === 'gitlab' && source.tokenEnv === 'CI_JOB_TOKEN' };
-  const jobToken = env.CI_JOB_TOKEN?.trim();
-  if (source.type === 'gitlab' && source.tokenEnv === 'GITLAB_TOKEN' && jobToken) return { token: jobToken, jobToken: true };
+  const found = sourceToken(source, env);
+  if (found) return { token: found.token, jobToken: found.jobToken };
   throw new UsageError(
     `${sourceLabel(source)}: the environment variable ${source.tokenEnv} is not set`,
     `export ${source.tokenEnv}=<a token with read access>, or name another variable in the source's "tokenEnv"`,
