@@ -3,7 +3,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { parseRepoId } from '../domain/ids.js';
 import type { Facts, RepoId } from '../domain/types.js';
 import { computeMetrics } from '../metrics/engine.js';
 import { buildModel, type Model, type ModelOptions } from '../metrics/model.js';
@@ -14,7 +13,7 @@ import { renderReport, type ReportFormat } from '../report/render.js';
 import { periodWindows, type SeriesPeriod } from '../report/series.js';
 import { formatThresholdActual } from '../report/format.js';
 import { evaluateThresholds, parseThreshold, type Threshold, type ThresholdResult } from '../report/thresholds.js';
-import { configuredSources, type ConfiguredSource } from '../sources/index.js';
+import { configuredSources, isProjectIdLabel, isSourceName, SOURCE_NAME_HINT, type ConfiguredSource } from '../sources/index.js';
 import { closeStore, openStore } from '../store/db.js';
 import { listRepositoryIds, loadMetricFacts } from '../store/facts.js';
 import { listSyncStates, type SyncState } from '../store/sync-state.js';
@@ -229,14 +228,9 @@ function terminalWidth(env: Record<string, string | undefined>): number | undefi
 }
 
 function checkRepoFlag(value: string): RepoId {
-  if (!parseRepoId(value) && !PROJECT_ID_LABEL.test(value)) {
-    throw new UsageError(`--repo "${value}" is not a repository id`, 'use github:owner/repo, gitlab:group/project or gitlab:<project id>');
-  }
+  if (!isSourceName(value)) throw new UsageError(`--repo "${value}" is not a repository id`, SOURCE_NAME_HINT);
   return value;
 }
-
-/** `--repo gitlab:<id>`: a GitLab project configured by its numeric id. */
-const PROJECT_ID_LABEL = /^gitlab:[1-9][0-9]*$/;
 
 function teamMembers(config: Config, team: string): RepoId[] {
   const members = config.teams[team];
@@ -263,7 +257,7 @@ function resolveScope(
 ): { repos: RepoId[]; warnings: string[] } {
   const stored = new Set<RepoId>(storedRepos);
   const known = new Set([...stored, ...configured.flatMap(({ repoId }) => (repoId === null ? [] : [repoId]))]);
-  const requested = requestedNames.map((name) => (PROJECT_ID_LABEL.test(name) ? projectById(configured, name) : name));
+  const requested = requestedNames.map((name) => (isProjectIdLabel(name) ? projectById(configured, name) : name));
   for (const repo of requested) {
     if (!known.has(repo)) {
       throw new UsageError(

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import type { SourceConfig } from '../config/schema.js';
-import { parseRepoId } from '../domain/ids.js';
-import { createHarvester, gitlabProjectId, sourceLabel, storedSourceRepoId } from '../sources/index.js';
+import { createHarvester, gitlabProjectId, isSourceName, sourceLabel, SOURCE_NAME_HINT, storedSourceRepoId } from '../sources/index.js';
 import type { HarvestReport, ProgressEvent } from '../sources/types.js';
 import { closeStore, openStore, withStore } from '../store/index.js';
 import { ExitCode, UsageError } from '../util/errors.js';
@@ -63,9 +62,7 @@ export async function execute(flags: SyncFlags, ctx: CommandContext): Promise<nu
 function selectSources(sources: SourceConfig[], repos: string[], dbPath: string): SourceConfig[] {
   if (repos.length === 0) return sources;
   for (const repo of repos) {
-    if (!parseRepoId(repo) && !PROJECT_ID_LABEL.test(repo)) {
-      throw new UsageError(`--repo "${repo}" is not a repository id`, 'use github:owner/repo, gitlab:group/project or gitlab:<project id>');
-    }
+    if (!isSourceName(repo)) throw new UsageError(`--repo "${repo}" is not a repository id`, SOURCE_NAME_HINT);
   }
   const names = sources.map((source) => new Set([sourceLabel(source)]));
   // Only a project configured by id has a second name, and only a store that synced it knows it.
@@ -84,8 +81,6 @@ function selectSources(sources: SourceConfig[], repos: string[], dbPath: string)
   }
   return sources.filter((_, index) => repos.some((repo) => names[index]!.has(repo)));
 }
-
-const PROJECT_ID_LABEL = /^gitlab:[1-9][0-9]*$/;
 
 /** The source's token (`sourceToken`), or a usage error naming the variable to set. */
 function tokenFor(source: SourceConfig, env: Record<string, string | undefined>): { token: string; jobToken: boolean } {

@@ -1,5 +1,5 @@
 import type { SourceConfig } from '../config/schema.js';
-import { repoId } from '../domain/ids.js';
+import { parseRepoId, repoId } from '../domain/ids.js';
 import type { RepoId } from '../domain/types.js';
 
 // How a configured source is named before and after a sync: kept apart from index.ts so the
@@ -32,3 +32,19 @@ export function configuredRepoId(source: SourceConfig): RepoId | null {
 export function sourceLabel(source: SourceConfig): string {
   return configuredRepoId(source) ?? `gitlab:${gitlabProjectId(source)}`;
 }
+
+/** `gitlab:<id>`, the label of a GitLab project configured by its numeric id. */
+const PROJECT_ID_LABEL = /^gitlab:[1-9][0-9]*$/;
+
+/** Whether a `--repo` value is a project-id label (`gitlab:12345`). */
+export function isProjectIdLabel(value: string): boolean {
+  return PROJECT_ID_LABEL.test(value);
+}
+
+/** Whether a `--repo` value names a source at all: a repository id or a project-id label. */
+export function isSourceName(value: string): boolean {
+  return parseRepoId(value) !== null || isProjectIdLabel(value);
+}
+
+/** The hint for a `--repo` value that is neither. */
+export const SOURCE_NAME_HINT = 'use github:owner/repo, gitlab:group/project or gitlab:<project id>';

@@ -6,7 +6,7 @@ import { createGitLabHarvester } from './gitlab/index.js';
 import { configuredRepoId, gitlabProjectId, sourceLabel } from './identity.js';
 import type { Harvester, HarvesterEnvironment } from './types.js';
 
-export { configuredRepoId, gitlabProjectId, sourceLabel } from './identity.js';
+export { configuredRepoId, gitlabProjectId, isProjectIdLabel, isSourceName, sourceLabel, SOURCE_NAME_HINT } from './identity.js';
 
 /**
  * The repository id a source's facts are stored under: the configured one, or for a project
