@@ -62,7 +62,9 @@ export function undeployedPullRequests(repo: RepoModel, window: Window): Undeplo
     const { pr } = entry;
     if (entry.isBot || pr.mergedAt === null || pr.mergedAt >= window.to || entry.mergedCommit === null) continue;
     if (defaultBranch !== null && pr.baseBranch !== null && pr.baseBranch !== defaultBranch) continue;
-    if (entry.deployment !== null && entry.deployment.finishedAt < window.to) continue;
+    // Shipped before `to`, or reached by the baseline: deployed before history starts, whenever
+    // the baseline itself finished (SPEC §5.2 leaves baseline PRs out of every PR figure).
+    if (entry.deployment !== null && (entry.deployment.finishedAt < window.to || entry.deployment.isBaseline)) continue;
     result.push({
       id: pr.id,
       repoId: pr.repoId,

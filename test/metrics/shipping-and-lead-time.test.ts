@@ -254,4 +254,20 @@ describe('SPEC §5.5 cycle-time lag and the phases before it', () => {
     // oldest: 11-29 − 10-20 = 40 days.
     expect(result.metrics.cycleTimeLag.undeployed).toEqual({ count: 2, oldestAgeSeconds: 40 * DAY });
   });
+
+  it('undeployed leaves out PRs reached by the baseline, even when the baseline finished after `to`', () => {
+    // The first deployment ever stored (the baseline, 12-05, after November) reaches c2: #40 and
+    // #41 were deployed before history starts, so as of `to` they are not known to wait. #42 (c3)
+    // is reached by no deployment: it waits, 11-29 − 11-15 = 14 days.
+    const commits = chain(['c1', 'c2', 'c3'], '2026-10-01T00:00:00Z');
+    const pullRequests = [
+      pullRequest(40, { merged: '2026-11-10T00:00:00Z', mergeCommitSha: sha('c1') }),
+      pullRequest(41, { merged: '2026-11-12T00:00:00Z', mergeCommitSha: sha('c2') }),
+      pullRequest(42, { merged: '2026-11-15T00:00:00Z', mergeCommitSha: sha('c3') }),
+    ];
+    const deployments = [deployment('baseline', 'c2', '2026-12-05T00:00:00Z')];
+    const result = metricsFor(facts({ commits, pullRequests, deployments }));
+    expect(result.undeployed.map((pr) => pr.number)).toEqual([42]);
+    expect(result.metrics.cycleTimeLag.undeployed).toEqual({ count: 1, oldestAgeSeconds: 14 * DAY });
+  });
 });
