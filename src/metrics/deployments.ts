@@ -58,24 +58,27 @@ export function byFinishThenId(a: SuccessfulDeployment, b: SuccessfulDeployment)
 }
 
 /**
- * Collapses duplicates before every other rule (SPEC §5.1): within one repository and sha
- * (the environment is already fixed), a record finishing at most 10 minutes after the first
- * record of its group is dropped; a later one starts a new group. Input must be one
- * repository's deployments sorted with `byFinishThenId`.
+ * Collapses duplicates before every other rule (SPEC §5.1): per environment and sha within
+ * one repository, a record finishing at most 10 minutes after the first record of its group
+ * is dropped; a later one starts a new group. Environments are told apart by name (ignoring
+ * case) even when several of them count as the chosen one (configured names, GitLab's
+ * production tier): the same sha rolled out to two of them is two deployments. Input must be
+ * one repository's deployments sorted with `byFinishThenId`.
  */
 export function collapseDuplicates(sorted: readonly SuccessfulDeployment[]): {
   kept: SuccessfulDeployment[];
   dropped: SuccessfulDeployment[];
 } {
-  const groupStartBySha = new Map<string, number>();
+  const groupStart = new Map<string, number>();
   const kept: SuccessfulDeployment[] = [];
   const dropped: SuccessfulDeployment[] = [];
   for (const record of sorted) {
-    const groupStart = groupStartBySha.get(record.sha);
-    if (groupStart !== undefined && record.finishedAt - groupStart <= DUPLICATE_WINDOW_MS) {
+    const key = `${record.deployment.environment.toLowerCase()}\u0000${record.sha}`;
+    const start = groupStart.get(key);
+    if (start !== undefined && record.finishedAt - start <= DUPLICATE_WINDOW_MS) {
       dropped.push(record);
     } else {
-      groupStartBySha.set(record.sha, record.finishedAt);
+      groupStart.set(key, record.finishedAt);
       kept.push(record);
     }
   }

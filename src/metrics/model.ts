@@ -210,7 +210,7 @@ function deploymentTimeline(
   const { kept, dropped } = collapseDuplicates(successful);
   if (dropped.length > 0) {
     warnings.push(
-      `${repository.id}: ${plural(dropped.length, 'duplicate deployment record')} (same sha within 10 minutes) collapsed`,
+      `${repository.id}: ${plural(dropped.length, 'duplicate deployment record')} (same environment and sha within 10 minutes) collapsed`,
     );
   }
   const nodes = kept.map((record, index): DeploymentNode => ({

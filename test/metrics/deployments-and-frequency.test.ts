@@ -3,8 +3,10 @@ import {
   NOVEMBER,
   REPO,
   at,
+  chain,
   deployment,
   facts,
+  incident,
   metricsFor,
   repository,
 } from '../helpers/builders.js';
@@ -51,6 +53,19 @@ describe('SPEC §5.1 deployments in scope', () => {
     expect(result.warnings.some((w) => w.includes('2 duplicate deployment records'))).toBe(true);
   });
 
+  it('duplicates collapse per environment and sha: one sha rolled out to prod-eu and prod-us (both tier production) is two deployments', () => {
+    const deployments = [
+      deployment('eu', 'c1', '2026-11-10T10:00:00Z', { environment: 'prod-eu', tier: 'production' }),
+      deployment('us', 'c1', '2026-11-10T10:04:00Z', { environment: 'prod-us', tier: 'production' }),
+      // prod-EU is prod-eu (names compare without case): a duplicate of 'eu', 3 minutes later.
+      deployment('eu-again', 'c1', '2026-11-10T10:03:00Z', { environment: 'prod-EU', tier: 'production' }),
+    ];
+    const result = metricsFor(facts({ deployments }));
+    // eu 10:00 and us 10:04 survive; eu-again joins eu's group: 2 deployments on one day.
+    expect(result.metrics.deploymentFrequency).toMatchObject({ deployments: 2, deployDays: 1 });
+    expect(result.warnings.some((w) => w.includes('1 duplicate deployment record (same environment and sha within 10 minutes)'))).toBe(true);
+  });
+
   it('environment matches case-insensitively, by configured names, and by GitLab production tier', () => {
     const deployments = [
       deployment('1', 'c1', '2026-11-10T10:00:00Z', { environment: 'Production' }),
@@ -74,6 +89,23 @@ describe('SPEC §5.1 deployments in scope', () => {
       deployment('2', 'c2', '2026-11-29T00:00:00Z'),
     ];
     expect(metricsFor(facts({ deployments })).metrics.deploymentFrequency.deployments).toBe(1);
+  });
+
+  it('failed deployments do not attract incidents: the window rule skips a failed one for the successful one before it', () => {
+    // c1 ← c2 ← c3. D1 c1 11-03 (baseline), D2 c2 11-04 00:00, D3 c3 11-04 10:00 failed.
+    const commits = chain(['c1', 'c2', 'c3'], '2026-11-01T00:00:00Z');
+    const deployments = [
+      deployment('1', 'c1', '2026-11-03T00:00:00Z'),
+      deployment('2', 'c2', '2026-11-04T00:00:00Z'),
+      deployment('3', 'c3', '2026-11-04T10:00:00Z', { status: 'failure' }),
+    ];
+    // Opened 11-04 12:00: the latest *successful* deployment at or before it is D2, 12 h before (≤ 24 h).
+    const incidents = [incident('I1', '2026-11-04T12:00:00Z', '2026-11-04T13:00:00Z')];
+    const result = metricsFor(facts({ commits, deployments, incidents }));
+    expect(result.incidents[0]).toMatchObject({ by: 'window', deploymentId: 'github:acme/shop:deployment:2' });
+    // Deployments: D1, D2 (the failed D3 does not count) → 2; failed: D2 → 1 of 2 = 50 %.
+    // (Had D3 attracted the incident: 0 of 2; had D3 counted as a deployment: 1 of 3.)
+    expect(result.metrics.changeFailureRate).toEqual({ deployments: 2, failedDeployments: 1, rate: 0.5, level: 'low' });
   });
 });
 
@@ -113,6 +145,45 @@ describe('SPEC §5.3 deployment frequency', () => {
     // perWeek = 2 / 31 · 7 = 0.4516… ≥ 0.25 → medium
     expect(frequency.perWeek).toBeCloseTo((2 / 31) * 7, 12);
     expect(frequency.level).toBe('medium');
+  });
+
+  it('medianDeployDaysPerWeek: buckets of exactly 7 days back from `to`, a deploy at `to` − 7 d in the last one, the leftover dropped → median 2', () => {
+    // 23 days, 11-06 → 11-29: buckets [11-22, 11-29), [11-15, 11-22), [11-08, 11-15); leftover [11-06, 11-08) dropped.
+    const window = { ...NOVEMBER, from: at('2026-11-06T00:00:00Z') };
+    const days = [
+      '2026-11-06T12:00:00Z', // leftover: dropped from the median, still a deployment and a deploy day
+      '2026-11-09T09:00:00Z', '2026-11-10T09:00:00Z', '2026-11-11T09:00:00Z', // [11-08, 11-15): 3 days
+      '2026-11-16T09:00:00Z', '2026-11-17T09:00:00Z', // [11-15, 11-22): 2 days
+      '2026-11-22T00:00:00Z', // exactly `to` − 7 d: the start of [11-22, 11-29): 1 day
+    ];
+    const deployments = days.map((time, i) => deployment(String(i), `s${i}`, time));
+    const frequency = metricsFor(facts({ deployments }), window).metrics.deploymentFrequency;
+    expect(frequency.deployments).toBe(7);
+    expect(frequency.deployDays).toBe(7);
+    // perDay = 7 / 23; perWeek = 7 / 23 · 7 = 49 / 23 ≈ 2.13.
+    expect(frequency.perDay).toBeCloseTo(7 / 23, 12);
+    expect(frequency.perWeek).toBeCloseTo(49 / 23, 12);
+    // counts 1, 2, 3 → median 2. (Edge deploy in the middle bucket: 0, 3, 3 → 3; leftover counted: 1, 1, 2, 3 → 1.5.)
+    expect(frequency.medianDeployDaysPerWeek).toBe(2);
+    expect(frequency.level).toBe('high'); // median 2 ≥ 1
+  });
+
+  it('medianDeployDaysPerWeek counts local dates in `--tz` inside each bucket: 1 in Los Angeles where UTC gives 1.5', () => {
+    // 14 days, 11-15 → 11-29 (midnights in Los Angeles, UTC−8): buckets [11-22, 11-29) and [11-15, 11-22).
+    const losAngeles = { from: at('2026-11-15T08:00:00Z'), to: at('2026-11-29T08:00:00Z'), timeZone: 'America/Los_Angeles' };
+    const deployments = [
+      deployment('a', 'c1', '2026-11-23T23:30:00Z'), // 15:30 PST on 11-23
+      deployment('b', 'c2', '2026-11-24T05:00:00Z'), // 21:00 PST on 11-23
+      deployment('c', 'c3', '2026-11-16T09:00:00Z'), // 01:00 PST on 11-16
+    ];
+    // Los Angeles: last bucket {11-23} = 1, first bucket {11-16} = 1 → median 1; deploy days 11-16, 11-23 → 2.
+    const local = metricsFor(facts({ deployments }), losAngeles).metrics.deploymentFrequency;
+    expect(local.medianDeployDaysPerWeek).toBe(1);
+    expect(local.deployDays).toBe(2);
+    // UTC, same instants: last bucket {11-23, 11-24} = 2, first {11-16} = 1 → median 1.5; 3 deploy days.
+    const utc = metricsFor(facts({ deployments }), { ...losAngeles, timeZone: 'UTC' }).metrics.deploymentFrequency;
+    expect(utc.medianDeployDaysPerWeek).toBe(1.5);
+    expect(utc.deployDays).toBe(3);
   });
 
   it('medianDeployDaysPerWeek is null when the window is shorter than 7 days', () => {

@@ -9,6 +9,7 @@ import {
   incident,
   metricsFor,
   pullRequest,
+  repository,
   sha,
 } from '../helpers/builders.js';
 
@@ -99,6 +100,50 @@ describe('SPEC §5.6 change failure rate and §5.9 rework rate', () => {
     const { metrics } = metricsFor(facts({ commits, pullRequests, deployments }));
     expect(metrics.reworkRate).toEqual({ deployments: 2, reworkDeployments: 1, rate: 0.5 });
     expect(metrics.changeFailureRate.failedDeployments).toBe(0);
+  });
+
+  it('a rollback after `to` still counts: it fails the last deployment in the window and recovers it', () => {
+    // c1 ← c2. D1 c1 11-20 (baseline), D2 c2 11-28 12:00, D3 c1 11-29 06:00: after `to`, a rollback of D2.
+    const commits = chain(['c1', 'c2'], '2026-11-01T00:00:00Z');
+    const deployments = [
+      deployment('1', 'c1', '2026-11-20T00:00:00Z'),
+      deployment('2', 'c2', '2026-11-28T12:00:00Z'),
+      deployment('3', 'c1', '2026-11-29T06:00:00Z'),
+    ];
+    const { metrics } = metricsFor(facts({ commits, deployments }));
+    // In scope: D1, D2. D2 was rolled back (c1 is a strict ancestor of c2) → 1 of 2.
+    expect(metrics.changeFailureRate).toEqual({ deployments: 2, failedDeployments: 1, rate: 0.5, level: 'low' });
+    // The rollback D3 is rework, but it is not in the window: 0 of 2.
+    expect(metrics.reworkRate).toEqual({ deployments: 2, reworkDeployments: 0, rate: 0 });
+    // Recovered when D3 finished: 11-29 06:00 − 11-28 12:00 = 18 h = 64800 s (< 1 day → high).
+    expect(metrics.failedDeploymentRecoveryTime).toMatchObject({ failures: 1, recovered: 1, p50: 64800, level: 'high' });
+  });
+
+  // c1 ← c2 ← c3. D1 c1 11-02 (baseline), D2 c2 11-03 ships #5; the revert #6 (merged commit c3) is merged 11-30, after `to`.
+  const revertedAfterTo = (later: ReturnType<typeof deployment>[]) => facts({
+    commits: chain(['c1', 'c2', 'c3'], '2026-11-01T00:00:00Z'),
+    pullRequests: [
+      pullRequest(5, { merged: '2026-11-02T12:00:00Z', mergeCommitSha: sha('c2') }),
+      pullRequest(6, { title: 'Revert "PR 5"', body: 'Reverts acme/shop#5', merged: '2026-11-30T00:00:00Z', mergeCommitSha: sha('c3') }),
+    ],
+    deployments: [deployment('1', 'c1', '2026-11-02T00:00:00Z'), deployment('2', 'c2', '2026-11-03T00:00:00Z'), ...later],
+  });
+
+  it('a revert after `to` still counts: it fails the deployment in the window, recovered when the next deployment finishes', () => {
+    const { metrics } = metricsFor(revertedAfterTo([deployment('3', 'c3', '2026-12-01T00:00:00Z')]));
+    // In scope: D1, D2; D2 shipped #5, which #6 reverts → 1 of 2.
+    expect(metrics.changeFailureRate).toEqual({ deployments: 2, failedDeployments: 1, rate: 0.5, level: 'low' });
+    // Failed only by revert: recovered when D3 finished, 12-01 − 11-03 = 28 d = 2419200 s (≥ 1 week → low).
+    expect(metrics.failedDeploymentRecoveryTime).toMatchObject({ failures: 1, recovered: 1, p50: 2_419_200, level: 'low' });
+  });
+
+  it('a revert after `to` still counts: without a next deployment the reverted one has failed but is not recovered', () => {
+    const { metrics } = metricsFor(revertedAfterTo([]));
+    expect(metrics.changeFailureRate).toEqual({ deployments: 2, failedDeployments: 1, rate: 0.5, level: 'low' });
+    // failures 1, recovered 0: no duration → p50 null, level null.
+    expect(metrics.failedDeploymentRecoveryTime).toEqual({
+      failures: 1, recovered: 0, p50: null, p75: null, p90: null, mean: null, level: null,
+    });
   });
 });
 
@@ -197,6 +242,57 @@ describe('SPEC §5.7 incidents and their deployments, §5.8 time to restore and 
     const twoRefs = incident('two', '2026-11-20T00:00:00Z', null, { body: 'root cause: #14\ncaused by: #13' });
     const result = metricsFor(facts({ commits, pullRequests: [...pullRequests, unmerged], deployments, incidents: [twoRefs] }));
     expect(result.incidents[0]).toMatchObject({ by: 'reference', deploymentId: 'github:acme/shop:deployment:4' });
+  });
+
+  it('GitLab references an MR as "!N": caused by !12 attributes to the deployment that shipped it, not the window\'s', () => {
+    const repoId = 'gitlab:acme/payments';
+    const repositories = [repository({ id: repoId, forge: 'gitlab', fullName: 'acme/payments', webUrl: null })];
+    // c1 ← c2 ← c3. D1 c1 11-02 (baseline), D2 c2 11-03 ships !12, D3 c3 11-10 00:00.
+    const gitlabCommits = chain(['c1', 'c2', 'c3'], '2026-11-01T00:00:00Z').map((c) => ({ ...c, repoId }));
+    const mergeRequests = [pullRequest(12, { repoId, merged: '2026-11-02T12:00:00Z', mergeCommitSha: sha('c2') })];
+    const gitlabDeployments = [
+      deployment('1', 'c1', '2026-11-02T00:00:00Z', { repoId }),
+      deployment('2', 'c2', '2026-11-03T00:00:00Z', { repoId }),
+      deployment('3', 'c3', '2026-11-10T00:00:00Z', { repoId }),
+    ];
+    // Opened 11-10 02:00: the window rule would pick D3 (2 h before); the reference picks D2.
+    const byReference = incident('ref', '2026-11-10T02:00:00Z', '2026-11-10T03:00:00Z', { repoId, body: 'Payments failing.\ncaused by: !12' });
+    const result = metricsFor(facts({
+      repositories, commits: gitlabCommits, pullRequests: mergeRequests, deployments: gitlabDeployments, incidents: [byReference],
+    }));
+    expect(result.incidents[0]).toMatchObject({ by: 'reference', deploymentId: 'gitlab:acme/payments:deployment:2' });
+    // In scope D1, D2, D3; failed: D2 → 1 of 3.
+    expect(result.metrics.changeFailureRate).toMatchObject({ deployments: 3, failedDeployments: 1 });
+    expect(result.metrics.changeFailureRate.rate).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('failed-deployment recovery: the latest resolution of attributed incidents, even if it was also rolled back', () => {
+    // c1 ← c2. D1 c1 11-02 (baseline), D2 c2 11-03 00:00, D3 c1 11-03 01:00 rolls D2 back.
+    const twoCommits = chain(['c1', 'c2'], '2026-11-01T00:00:00Z');
+    const withRollback = [
+      deployment('1', 'c1', '2026-11-02T00:00:00Z'),
+      deployment('2', 'c2', '2026-11-03T00:00:00Z'),
+      deployment('3', 'c1', '2026-11-03T01:00:00Z'),
+    ];
+    // Opened 11-03 00:30: by window, D2 (30 min before; D3 finished after it). Resolved 05:00.
+    const outage = incident('I', '2026-11-03T00:30:00Z', '2026-11-03T05:00:00Z');
+    const result = metricsFor(facts({ commits: twoCommits, deployments: withRollback, incidents: [outage] }));
+    expect(result.incidents[0]).toMatchObject({ by: 'window', deploymentId: 'github:acme/shop:deployment:2' });
+    // D2 recovers at the incident's resolution, 05:00 − 00:00 = 5 h = 18000 s, not at the rollback (1 h = 3600 s).
+    expect(result.metrics.failedDeploymentRecoveryTime).toMatchObject({ failures: 1, recovered: 1, p50: 18_000, level: 'high' });
+    // Failed: D2 only, of 3; rework: the rollback D3 only, of 3.
+    expect(result.metrics.changeFailureRate).toMatchObject({ deployments: 3, failedDeployments: 1 });
+    expect(result.metrics.changeFailureRate.rate).toBeCloseTo(1 / 3, 12);
+    expect(result.metrics.reworkRate).toMatchObject({ deployments: 3, reworkDeployments: 1 });
+    expect(result.metrics.reworkRate.rate).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('a resolution after `to` still counts for time to restore', () => {
+    // Opened 11-28 23:00, resolved 11-29 01:00 (after `to`): 2 h = 7200 s (≥ 1 h, < 1 day → high).
+    const lateResolution = incident('late', '2026-11-28T23:00:00Z', '2026-11-29T01:00:00Z');
+    expect(metricsFor(facts({ incidents: [lateResolution] })).metrics.timeToRestore).toEqual({
+      incidents: 1, resolved: 1, open: 0, p50: 7200, p75: 7200, p90: 7200, mean: 7200, level: 'high',
+    });
   });
 
   it('an incident after `to` still fails a deployment in the window; MTTR counts only incidents created in it', () => {

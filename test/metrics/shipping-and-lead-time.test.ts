@@ -8,6 +8,7 @@ import {
   commit,
   deployment,
   facts,
+  incident,
   metricsFor,
   pullRequest,
   repository,
@@ -132,6 +133,67 @@ describe('SPEC §5.2 which deployment shipped a change', () => {
     // 11-02 01:00 − 11-01 01:00 = 24 h.
     expect(metricsFor(facts({ commits, pullRequests, deployments })).metrics.leadTime.p50).toBe(24 * HOUR);
   });
+
+  it('the baseline counts for change failure and rework like any other deployment', () => {
+    // c1 ← c2. Baseline D1 c1 11-02 reaches #1 (labelled hotfix); D2 c2 11-03 ships nothing.
+    const commits = chain(['c1', 'c2'], '2026-11-01T00:00:00Z');
+    const pullRequests = [
+      pullRequest(1, { labels: ['hotfix'], merged: '2026-11-01T12:00:00Z', mergeCommitSha: sha('c1'), commits: [prCommit('p1', '2026-11-01T00:00:00Z')] }),
+    ];
+    const deployments = [deployment('1', 'c1', '2026-11-02T00:00:00Z'), deployment('2', 'c2', '2026-11-03T00:00:00Z')];
+    // Opened 11-02 06:00: by window, the baseline D1 (6 h before).
+    const incidents = [incident('I1', '2026-11-02T06:00:00Z', '2026-11-02T07:00:00Z')];
+    const result = metricsFor(facts({ commits, pullRequests, deployments, incidents }));
+    expect(result.incidents[0]).toMatchObject({ by: 'window', deploymentId: 'github:acme/shop:deployment:1' });
+    // Failed: D1 → 1 of 2. Rework: D1 ships the hotfix #1 → 1 of 2.
+    expect(result.metrics.changeFailureRate).toEqual({ deployments: 2, failedDeployments: 1, rate: 0.5, level: 'low' });
+    expect(result.metrics.reworkRate).toEqual({ deployments: 2, reworkDeployments: 1, rate: 0.5 });
+    // #1 is the baseline's: left out of every PR figure.
+    expect(result.metrics.leadTime.changes).toBe(0);
+  });
+
+  it('the earliest deployment by finished_at, ties by id: of `b` (the merged commit) and `a` (a descendant) finishing together, `a` ships it', () => {
+    // c1 ← c2 ← c3. Baseline c1; `b` deploys c2 and `a` deploys c3, both at 11-03 00:00; both reach #7's c2.
+    const commits = chain(['c1', 'c2', 'c3'], '2026-11-01T00:00:00Z');
+    const pullRequests = [
+      pullRequest(7, { merged: '2026-11-02T12:00:00Z', mergeCommitSha: sha('c2'), commits: [prCommit('p7', '2026-11-02T00:00:00Z')] }),
+    ];
+    const deployments = [
+      deployment('0', 'c1', '2026-11-01T05:00:00Z'),
+      deployment('b', 'c2', '2026-11-03T00:00:00Z'),
+      deployment('a', 'c3', '2026-11-03T00:00:00Z'),
+    ];
+    const { changes, metrics } = metricsFor(facts({ commits, pullRequests, deployments }));
+    // Same finished_at: the id …:deployment:a sorts before …:deployment:b.
+    expect(changes.map((c) => [c.number, c.deploymentId])).toEqual([[7, 'github:acme/shop:deployment:a']]);
+    // 11-03 00:00 − 11-02 00:00 = 1 day.
+    expect(metrics.leadTime).toMatchObject({ changes: 1, p50: DAY });
+  });
+
+  it('GitLab: merge_commit_sha, else squash_commit_sha — an MR with both is shipped by the deployment reaching its merge commit', () => {
+    const gitlab = 'gitlab:acme/payments';
+    const repositories = [repository({ id: gitlab, forge: 'gitlab', fullName: 'acme/payments', webUrl: null })];
+    // c1 ← sq ← mc: the squash commit sq, then the merge commit mc.
+    const commits = chain(['c1', 'sq', 'mc'], '2026-11-01T00:00:00Z').map((c) => ({ ...c, repoId: gitlab }));
+    const pullRequests = [
+      pullRequest(8, {
+        repoId: gitlab,
+        merged: '2026-11-02T11:00:00Z',
+        mergeCommitSha: sha('mc'),
+        squashCommitSha: sha('sq'),
+        commits: [prCommit('w1', '2026-11-02T08:00:00Z')],
+      }),
+    ];
+    const deployments = [
+      deployment('0', 'c1', '2026-11-01T05:00:00Z', { repoId: gitlab }),
+      deployment('1', 'sq', '2026-11-02T12:00:00Z', { repoId: gitlab }),
+      deployment('2', 'mc', '2026-11-03T12:00:00Z', { repoId: gitlab }),
+    ];
+    const { changes, metrics } = metricsFor(facts({ repositories, commits, pullRequests, deployments }));
+    expect(changes.map((c) => c.deploymentId)).toEqual(['gitlab:acme/payments:deployment:2']);
+    // 11-03 12:00 − 11-02 08:00 = 28 h = 100800 s (the squash commit would give D1: 4 h).
+    expect(metrics.leadTime).toMatchObject({ changes: 1, p50: 100_800 });
+  });
 });
 
 describe('SPEC §5.4 lead time for changes', () => {
@@ -202,6 +264,50 @@ describe('SPEC §5.4 lead time for changes', () => {
     expect(result.warnings).toContain('4 bot PRs left out of lead time and cycle-time figures');
   });
 
+  it('bots by the forge rules alone (exclude.authors empty): a login ending in [bot] and GitLab\'s group_<id>_bot users', () => {
+    const commits = chain(['c1', 'c2'], '2026-11-01T00:00:00Z');
+    const shipped = (number: number, author: string) =>
+      pullRequest(number, {
+        author,
+        createdAt: at('2026-11-02T06:00:00Z'),
+        merged: '2026-11-02T12:00:00Z',
+        mergeCommitSha: sha('c2'),
+        commits: [prCommit(`b${number}`, '2026-11-02T00:00:00Z')],
+      });
+    const pullRequests = [shipped(50, 'alice'), shipped(51, 'github-actions[bot]'), shipped(52, 'group_7_bot_ab')];
+    const deployments = [deployment('0', 'c1', '2026-11-01T05:00:00Z'), deployment('1', 'c2', '2026-11-03T00:00:00Z')];
+    const result = metricsFor(facts({ commits, pullRequests, deployments }), NOVEMBER, { excludedAuthors: [] });
+    // Only alice's #50: lead time 11-03 00:00 − 11-02 00:00 = 24 h; coding 6 h; lag 12 h.
+    expect(result.metrics.leadTime).toMatchObject({ changes: 1, p50: DAY });
+    expect(result.metrics.cycleTimeLag).toMatchObject({ count: 1, p50: 12 * HOUR });
+    expect(result.metrics.cycleTimeLag.phases.coding).toMatchObject({ count: 1, p50: 6 * HOUR });
+    expect(result.warnings).toContain('2 bot PRs left out of lead time and cycle-time figures');
+  });
+
+  it('over several repositories values are pooled: 1 h in one, 3 h and 5 h in another → one p50 of 3 h, mean 3 h', () => {
+    const other = 'github:acme/api';
+    const repositories = [repository(), repository({ id: other, fullName: 'acme/api', webUrl: 'https://github.com/acme/api' })];
+    const commits = [
+      ...chain(['a1', 'a2'], '2026-11-01T00:00:00Z'),
+      ...chain(['b1', 'b2', 'b3'], '2026-11-01T00:00:00Z').map((c) => ({ ...c, repoId: other })),
+    ];
+    const pullRequests = [
+      pullRequest(1, { merged: '2026-11-10T11:00:00Z', mergeCommitSha: sha('a2'), commits: [prCommit('x1', '2026-11-10T11:00:00Z')] }),
+      pullRequest(1, { repoId: other, merged: '2026-11-10T11:00:00Z', mergeCommitSha: sha('b2'), commits: [prCommit('y1', '2026-11-10T09:00:00Z')] }),
+      pullRequest(2, { repoId: other, merged: '2026-11-10T11:00:00Z', mergeCommitSha: sha('b3'), commits: [prCommit('y2', '2026-11-10T07:00:00Z')] }),
+    ];
+    const deployments = [
+      deployment('0', 'a1', '2026-11-01T05:00:00Z'),
+      deployment('1', 'a2', '2026-11-10T12:00:00Z'),
+      deployment('0', 'b1', '2026-11-01T05:00:00Z', { repoId: other }),
+      deployment('1', 'b3', '2026-11-10T12:00:00Z', { repoId: other }),
+    ];
+    const { leadTime } = metricsFor(facts({ repositories, commits, pullRequests, deployments })).metrics;
+    // Pooled 1 h, 3 h, 5 h: p50 3 h = 10800 s, mean 9 h / 3 = 3 h = 10800 s.
+    // (Per repository 1 h and 4 h, whose mean or median would be 2.5 h.)
+    expect(leadTime).toMatchObject({ changes: 3, p50: 10_800, mean: 10_800 });
+  });
+
   it('with leadTime.unit "commit", every commit a deployment ships has a lead time', () => {
     const commits = chain(['c1', 'c2', 'c3'], '2026-11-01T00:00:00Z'); // authored 00:00, 01:00, 02:00
     const deployments = [deployment('0', 'c1', '2026-11-01T05:00:00Z'), deployment('1', 'c3', '2026-11-02T02:00:00Z')];
@@ -236,6 +342,27 @@ describe('SPEC §5.5 cycle-time lag and the phases before it', () => {
     expect(lag.phases.pickup).toMatchObject({ count: 1, p50: 3 * HOUR });
     expect(lag.phases.review).toMatchObject({ count: 1, p50: 6 * HOUR });
     expect(lag).toMatchObject({ count: 2, p50: 14 * HOUR, p90: 18 * HOUR, mean: 14 * HOUR });
+  });
+
+  it('a negative phase value is left out and named in warnings, the other phases still count', () => {
+    const commits = chain(['c1', 'c2'], '2026-11-01T00:00:00Z');
+    // Created 11-02 00:00, before its first commit at 06:00 (e.g. a draft opened first); merged 12:00.
+    const pullRequests = [
+      pullRequest(1, {
+        createdAt: at('2026-11-02T00:00:00Z'),
+        merged: '2026-11-02T12:00:00Z',
+        mergeCommitSha: sha('c2'),
+        commits: [prCommit('a', '2026-11-02T06:00:00Z')],
+      }),
+    ];
+    const deployments = [deployment('0', 'c1', '2026-11-01T05:00:00Z'), deployment('1', 'c2', '2026-11-03T00:00:00Z')];
+    const result = metricsFor(facts({ commits, pullRequests, deployments }));
+    // coding = 00:00 − 06:00 = −6 h: left out → count 0, p50 null. lag = 11-03 00:00 − 11-02 12:00 = 12 h = 43200 s.
+    expect(result.metrics.cycleTimeLag.phases.coding).toEqual({ count: 0, p50: null, p75: null, p90: null, mean: null });
+    expect(result.metrics.cycleTimeLag).toMatchObject({ count: 1, p50: 43_200 });
+    // Lead time 11-03 00:00 − 11-02 06:00 = 18 h is not negative: still counted.
+    expect(result.metrics.leadTime).toMatchObject({ changes: 1, p50: 18 * HOUR });
+    expect(result.warnings.some((w) => w.includes('coding time of github:acme/shop#1 is negative'))).toBe(true);
   });
 
   it('undeployed: merged into the default branch before `to` (also before `from`), not reached by a deployment finished before `to`', () => {
