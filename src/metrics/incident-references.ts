@@ -32,21 +32,47 @@ function parseToken(raw: string, repository: Repository): IncidentReference | nu
   return null;
 }
 
-/** A commit or PR URL of the same repository (github.com/o/r/commit/…, gitlab/g/p/-/merge_requests/…). */
+/**
+ * A commit or PR URL of the same repository. With the repository's web URL known (every
+ * harvested one), the URL must start with it: `https://gitlab.com/group/acme/shop/…` is not
+ * `gitlab.com/acme/shop`, and a self-managed GitLab under `/gitlab` works. Without it (a
+ * repository only `record` or `import` named), its path must contain `/owner/repo/`. GitHub
+ * links PRs as `pull/N`, GitLab as `-/merge_requests/N`.
+ */
 function parseUrl(token: string, repository: Repository): IncidentReference | null {
+  let url: URL;
   let pathname: string;
   try {
-    pathname = decodeURIComponent(new URL(token).pathname).toLowerCase();
+    url = new URL(token);
+    pathname = decodeURIComponent(url.pathname).toLowerCase();
   } catch {
     return null;
   }
-  const repoPath = `/${repository.fullName.toLowerCase()}/`;
-  const at = pathname.indexOf(repoPath);
-  if (at === -1) return null;
-  const rest = pathname.slice(at + repoPath.length).replace(/^-\//, '');
+  const rest = repository.webUrl ? underWebUrl(url, pathname, repository.webUrl) : underRepoPath(pathname, repository.fullName);
+  if (rest === null) return null;
   const commit = /^commits?\/([0-9a-f]{7,40})(?:\/|$)/.exec(rest);
   if (commit) return { kind: 'commit', sha: commit[1]! };
-  const pr = /^(?:pull|merge_requests)\/(\d+)(?:\/|$)/.exec(rest);
+  const pr = (repository.forge === 'github' ? /^pull\/(\d+)(?:\/|$)/ : /^merge_requests\/(\d+)(?:\/|$)/).exec(rest);
   if (pr) return { kind: 'pr', number: Number(pr[1]) };
   return null;
+}
+
+/** The path below the repository's web URL (GitLab's `-/` dropped), or null when elsewhere. */
+function underWebUrl(url: URL, pathname: string, webUrl: string): string | null {
+  let base: URL;
+  try {
+    base = new URL(webUrl);
+  } catch {
+    return null;
+  }
+  const basePath = `${decodeURIComponent(base.pathname).toLowerCase().replace(/\/+$/, '')}/`;
+  if (url.host.toLowerCase() !== base.host.toLowerCase() || !pathname.startsWith(basePath)) return null;
+  return pathname.slice(basePath.length).replace(/^-\//, '');
+}
+
+/** The path after `/owner/repo/` anywhere in the URL's path (GitLab's `-/` dropped), or null. */
+function underRepoPath(pathname: string, fullName: string): string | null {
+  const repoPath = `/${fullName.toLowerCase()}/`;
+  const at = pathname.indexOf(repoPath);
+  return at === -1 ? null : pathname.slice(at + repoPath.length).replace(/^-\//, '');
 }

@@ -237,6 +237,33 @@ describe('SPEC §5.7 incidents and their deployments, §5.8 time to restore and 
     expect(by).toEqual({ url: ['3', 'reference'], curl: ['2', 'reference'], other: ['4', 'window'] });
   });
 
+  it('a URL reference must lie under the repository\'s web URL: not a subgroup\'s project of the same name, and a self-managed root path works', () => {
+    const repoId = 'gitlab:acme/payments';
+    const repositories = [repository({ id: repoId, forge: 'gitlab', fullName: 'acme/payments', webUrl: 'https://git.example.com/gitlab/acme/payments' })];
+    // c1 ← c2 ← c3. D1 c1 11-02 (baseline), D2 c2 11-03 ships !12, D3 c3 11-10 00:00.
+    const gitlabCommits = chain(['c1', 'c2', 'c3'], '2026-11-01T00:00:00Z').map((c) => ({ ...c, repoId }));
+    const mergeRequests = [pullRequest(12, { repoId, merged: '2026-11-02T12:00:00Z', mergeCommitSha: sha('c2') })];
+    const gitlabDeployments = [
+      deployment('1', 'c1', '2026-11-02T00:00:00Z', { repoId }),
+      deployment('2', 'c2', '2026-11-03T00:00:00Z', { repoId }),
+      deployment('3', 'c3', '2026-11-10T00:00:00Z', { repoId }),
+    ];
+    // All opened 11-10 02:00, where the window rule picks D3; only a reference to !12 picks D2.
+    const opened = '2026-11-10T02:00:00Z';
+    const incidents = [
+      // The project's own MR URL, under the instance's /gitlab root: a reference.
+      incident('own', opened, null, { repoId, body: 'root cause: https://git.example.com/gitlab/acme/payments/-/merge_requests/12' }),
+      // group/acme/payments is another project (a subgroup's), whatever its path contains.
+      incident('subgroup', opened, null, { repoId, body: 'root cause: https://git.example.com/gitlab/group/acme/payments/-/merge_requests/12' }),
+      // Another host, and GitHub's `pull/N` form: neither names this GitLab project's MR.
+      incident('host', opened, null, { repoId, body: 'root cause: https://gitlab.com/acme/payments/-/merge_requests/12' }),
+      incident('pull', opened, null, { repoId, body: 'root cause: https://git.example.com/gitlab/acme/payments/pull/12' }),
+    ];
+    const result = metricsFor(facts({ repositories, commits: gitlabCommits, pullRequests: mergeRequests, deployments: gitlabDeployments, incidents }));
+    const by = Object.fromEntries(result.incidents.map((a) => [a.incidentId.split(':').pop(), [a.deploymentId?.split(':').pop(), a.by]]));
+    expect(by).toEqual({ own: ['2', 'reference'], subgroup: ['3', 'window'], host: ['3', 'window'], pull: ['3', 'window'] });
+  });
+
   it('a PR reference that is not deployed falls through to the next reference', () => {
     const unmerged = pullRequest(14, {});
     const twoRefs = incident('two', '2026-11-20T00:00:00Z', null, { body: 'root cause: #14\ncaused by: #13' });
