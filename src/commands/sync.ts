@@ -5,6 +5,7 @@ import { createHarvester, gitlabProjectId, isSourceName, sourceLabel, SOURCE_NAM
 import type { HarvestReport, ProgressEvent } from '../sources/types.js';
 import { closeStore, openStore, withStore } from '../store/index.js';
 import { ExitCode, UsageError } from '../util/errors.js';
+import { plural } from '../util/text.js';
 import { parseInstant, sinceStart } from '../util/time.js';
 import type { CommandContext } from './context.js';
 import { sourceToken } from './tokens.js';
@@ -113,6 +114,7 @@ function clearLine(ctx: CommandContext): string {
 
 /** One line per harvested source: what was written and what it cost. */
 export function summary(report: HarvestReport): string {
-  const parts = Object.entries(report.items).map(([resource, count]) => `${count} ${resource.replace(/_/g, ' ')}`);
-  return `${report.source}: ${parts.join(', ')} (${report.requests} requests)`;
+  // Resources are named in the plural (`pull_requests`): one item is `1 pull request`.
+  const parts = Object.entries(report.items).map(([resource, count]) => plural(count, resource.replace(/_/g, ' ').replace(/s$/, '')));
+  return `${report.source}: ${parts.join(', ')} (${plural(report.requests, 'request')})`;
 }

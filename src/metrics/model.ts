@@ -10,6 +10,7 @@ import {
 import { CommitGraph } from './graph.js';
 import { incidentReferences } from './incident-references.js';
 import { botMatcher, firstCommitAt, isBotCommit, isBotPullRequest, mergedCommitOf, revertedNumbers } from './pull-requests.js';
+import { plural } from '../util/text.js';
 
 /**
  * The window-independent part of a report: which deployment shipped which change, which
@@ -351,8 +352,4 @@ function latestFinishedAtOrBefore(nodes: readonly DeploymentNode[], instant: num
 
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,3 +1,4 @@
+import { plural } from '../util/text.js';
 import type { Level } from '../metrics/types.js';
 import type { ReportMetrics } from './document.js';
 import { formatNumber, formatSeconds, formatValue } from './format.js';
@@ -30,9 +31,7 @@ export interface MetricRow {
   undefinedWhen: string;
 }
 
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
+export { plural };
 
 const spread = (stats: { p75: number | null; p90: number | null }): string =>
   `p75 ${formatSeconds(stats.p75)}, p90 ${formatSeconds(stats.p90)}`;

@@ -9,6 +9,7 @@ import {
   type MovedRows,
   type Store,
 } from '../store/index.js';
+import { plural } from '../util/text.js';
 
 /**
  * Stores a harvested repository with its forge identity (the forge's own id, which survives
@@ -30,8 +31,13 @@ export function storeRepository(store: Store, repository: Repository, identity: 
 }
 
 function movedNote(repository: Repository, from: string, forgeId: number, moved: MovedRows): string {
-  const [thing, changes] = repository.forge === 'gitlab' ? ['project', 'merge requests'] : ['repository', 'pull requests'];
-  const counts = `${moved.commits} commits, ${moved.pull_requests} ${changes}, ${moved.deployments} deployments, ${moved.incidents} incidents`;
+  const [thing, changes] = repository.forge === 'gitlab' ? ['project', 'merge request'] : ['repository', 'pull request'];
+  const counts = [
+    plural(moved.commits, 'commit'),
+    plural(moved.pull_requests, changes),
+    plural(moved.deployments, 'deployment'),
+    plural(moved.incidents, 'incident'),
+  ].join(', ');
   const to = repository.id;
   return (
     `${to}: ${thing} ${forgeId} was stored as ${from} before (renamed or moved); its history moved to ${to} ` +

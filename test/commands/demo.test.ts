@@ -53,9 +53,9 @@ describe('dorametrics demo', () => {
     // incident issues); for the GitLab project 56: the project, history, MRs, each of the 25
     // MRs' commits and notes, deployments, environments, incidents.
     expect(result.stderr).toBe(
-      'github:acme/shop: 70 commits, 56 pull requests, 34 deployments, 1 incidents (5 requests)\n' +
-        'github:acme/catalog: 48 commits, 37 pull requests, 28 deployments, 1 incidents (5 requests)\n' +
-        'gitlab:acme/payments: 51 commits, 25 merge requests, 17 deployments, 1 incidents (56 requests)\n' +
+      'github:acme/shop: 70 commits, 56 pull requests, 34 deployments, 1 incident (5 requests)\n' +
+        'github:acme/catalog: 48 commits, 37 pull requests, 28 deployments, 1 incident (5 requests)\n' +
+        'gitlab:acme/payments: 51 commits, 25 merge requests, 17 deployments, 1 incident (56 requests)\n' +
         "synced Acme's sample forge from its recording: 66 requests, none of them on the network\n",
     );
 

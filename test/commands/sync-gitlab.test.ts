@@ -561,7 +561,7 @@ describe('dorametrics sync (GitLab) then report', () => {
     // The lists re-read only their minute of slack: D10 and #21, whose web URLs now name
     // acme/ledger, so both are rewritten and counted.
     expect(moved.stderr).toBe(
-      'gitlab:acme/ledger: 0 commits, 0 merge requests, 1 deployments, 1 incidents (5 requests)\n' +
+      'gitlab:acme/ledger: 0 commits, 0 merge requests, 1 deployment, 1 incident (5 requests)\n' +
         '  note: gitlab:acme/ledger: project 42 was stored as gitlab:acme/payments before (renamed or moved); its history moved ' +
         'to gitlab:acme/ledger (133 commits, 8 merge requests, 10 deployments, 2 incidents); "teams" and "services" entries ' +
         'that name gitlab:acme/payments should name gitlab:acme/ledger now\n',

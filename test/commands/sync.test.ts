@@ -230,7 +230,7 @@ describe('dorametrics sync (GitHub) then report', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('\r\u001b[2Kgithub:acme/api deployments: 2 items, 1 pages, 4990 requests left');
-    expect(result.stderr).toContain('github:acme/api: 2 commits, 1 pull requests, 2 deployments (4 requests)');
+    expect(result.stderr).toContain('github:acme/api: 2 commits, 1 pull request, 2 deployments (4 requests)');
     const quiet = await runCli(['--quiet', 'sync', '--repo', 'github:acme/api', '--full'], { cwd, env, stderrTty: true });
     expect(quiet.stderr).toBe('');
   });

@@ -93,7 +93,7 @@ describe('harvestProject', () => {
     const { warnings } = await harvest(42, storePath);
     expect(warnings).toEqual([
       'gitlab:acme/finance/ledger: project 42 was stored as gitlab:acme/payments before (renamed or moved); its history moved to ' +
-        'gitlab:acme/finance/ledger (0 commits, 0 merge requests, 1 deployments, 0 incidents); "teams" and "services" entries ' +
+        'gitlab:acme/finance/ledger (0 commits, 0 merge requests, 1 deployment, 0 incidents); "teams" and "services" entries ' +
         'that name gitlab:acme/payments should name gitlab:acme/finance/ledger now',
     ]);
     withStore(storePath, (store) => {
