@@ -38,6 +38,12 @@ export function storedShas(store: Store, repoId: string, shas: Iterable<string>)
   return new Set(read(store, () => statement(store, sql).pluck(true).all(repoId, JSON.stringify(list)) as string[]));
 }
 
+/** Whether a stored commit of `repoId` is `sha` or starts with it (an abbreviated sha). */
+export function hasCommitWithPrefix(store: Store, repoId: string, sha: string): boolean {
+  const sql = "SELECT 1 FROM commits WHERE repo_id = ? AND sha >= ? AND sha < ? || 'g' LIMIT 1";
+  return read(store, () => statement(store, sql).get(repoId, sha, sha) !== undefined);
+}
+
 /**
  * The deployed shas of `repoId` (any status, any environment) that no stored commit matches,
  * newest deployment first. A deployment recorded with an abbreviated sha is matched by prefix,

@@ -12,7 +12,7 @@ export {
   type ForgeIdentity,
   type MovedRows,
 } from './repositories.js';
-export { missingDeployedShas, oldestCommitTime, storedShas, upsertCommits } from './commits.js';
+export { hasCommitWithPrefix, missingDeployedShas, oldestCommitTime, storedShas, upsertCommits } from './commits.js';
 export { upsertPullRequests, type StoredPullRequest } from './pull-requests.js';
 export { upsertDeployments, type StoredDeployment } from './deployments.js';
 export { getIncident, upsertIncidents } from './incidents.js';

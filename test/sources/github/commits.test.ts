@@ -208,7 +208,7 @@ describe('harvestDefaultBranchHistory', () => {
     // The first page and its cursor were committed together.
     expect(commitsOf(store).size).toBe(3);
     expect(getSyncState(store, REPO, 'commits')).toMatchObject({ highWater: null, pendingHighWater: A3 });
-    expect(JSON.parse(getSyncState(store, REPO, 'commits')!.cursor!)).toMatchObject({ after: `${A3} 2` });
+    expect(JSON.parse(getSyncState(store, REPO, 'commits')!.cursor!)).toMatchObject({ next: `${A3} 2` });
 
     historyQuery(`${A3} 2`).reply(200, fixture('commits-history-two-pages', 'page-2.json'));
     const resumed = harness({ store });

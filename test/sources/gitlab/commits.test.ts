@@ -10,6 +10,7 @@ import {
   getSyncState,
   loadFacts,
   openStore,
+  saveSyncState,
   upsertDeployments,
   upsertPullRequests,
   upsertRepositories,
@@ -131,9 +132,12 @@ describe('harvestDefaultBranchHistory', () => {
     expect(commitsOf(store).size).toBe(3);
     const state = getSyncState(store, REPO, 'commits')!;
     expect(state).toMatchObject({ highWater: null, pendingHighWater: A3 });
-    expect(JSON.parse(state.cursor!)).toMatchObject({ page: 2, since: null });
+    expect(JSON.parse(state.cursor!)).toMatchObject({ next: '2', since: null });
 
     commitsRequest(A3, 2).reply(200, gitlabFixture('commits-history-two-pages', 'page-2.json'), pageHeaders(2, null));
+    // A cursor written before the forges shared the traversal (`page` instead of `next`) resumes too.
+    const { next: _next, ...legacy } = JSON.parse(state.cursor!) as Record<string, unknown>;
+    saveSyncState(store, { ...state, cursor: JSON.stringify({ ...legacy, page: 2 }) });
     const resumed = gitlabHarness({ store });
     expect(await harvestDefaultBranchHistory(resumed.ctx)).toBe(2);
     expect(resumed.client.requests).toBe(1);
@@ -257,14 +261,14 @@ describe('fillDeployedShas', () => {
     expect(await fillDeployedShas(ctx)).toBe(2);
     expect(client.requests).toBe(2);
     expect(warnings).toEqual([
-      `${REPO}: deployed sha ${unknown.slice(0, 12)} is not in the commit graph and GitLab does not know it; its deployments reach only that sha`,
+      `${REPO}: deployed sha ${unknown.slice(0, 12)} is not in the commit graph and GitLab could not find it or compare it with the default branch; its deployments reach only that sha`,
     ]);
 
     const again = gitlabHarness({ store });
     expect(await fillDeployedShas(again.ctx)).toBe(0);
     expect(again.client.requests).toBe(0);
     expect(again.warnings).toHaveLength(1);
-    expect(again.warnings[0]).toContain('GitLab did not know it on an earlier sync');
+    expect(again.warnings[0]).toContain('GitLab could not find it or compare it with the default branch on an earlier sync');
 
     // --full asks again.
     compareRequest(A3, unknown).reply(404, gitlabFixture('commits-compare-unknown-sha', 'not-found.json'));
