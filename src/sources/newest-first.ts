@@ -81,6 +81,36 @@ export async function traverseNewestFirst<Item>(options: NewestFirstOptions<Item
   }
 }
 
+/** What a harvester's context gives a newest-first traversal of one of its resources. */
+export interface ResourceScope extends SyncScope {
+  options: { full: boolean; since: number | null; now: Date };
+  progress: (resource: string, pages: number, items: number) => void;
+}
+
+/**
+ * `traverseNewestFirst` for one resource of a harvest: the store, source, config hash and
+ * flags come from the harvester's context, and progress goes to its progress line. Returns
+ * the number of items new or changed (as `write` counts them).
+ */
+export async function traverseResource<Item>(
+  scope: ResourceScope,
+  resource: string,
+  list: Pick<NewestFirstOptions<Item>, 'fetchPage' | 'markOf' | 'write'>,
+): Promise<number> {
+  const { items } = await traverseNewestFirst<Item>({
+    store: scope.store,
+    source: scope.repoId,
+    resource,
+    configHash: scope.configHash,
+    full: scope.options.full,
+    now: scope.options.now.getTime(),
+    since: scope.options.since,
+    ...list,
+    onPage: (pages, items) => scope.progress(resource, pages, items),
+  });
+  return items;
+}
+
 /** What decides whether a resource's stored sync state still applies. */
 export interface SyncScope {
   store: Store;

@@ -10,7 +10,7 @@ import {
 } from '../../store/index.js';
 import { ConfigError, ForgeError } from '../../util/errors.js';
 import { isoUtc } from '../../util/time.js';
-import { traverseNewestFirst, usableSyncState } from '../newest-first.js';
+import { traverseResource, usableSyncState } from '../newest-first.js';
 import { forgeError } from './client.js';
 import {
   deploymentEnvironment,
@@ -88,16 +88,8 @@ export async function harvestReleases(ctx: GitHubHarvestContext): Promise<number
   const floor = usable?.highWater ? Date.parse(usable.highWater) : ctx.options.since;
   const tags = new TagCommits(ctx);
   const target = deploymentTarget(ctx);
-  let written = 0;
 
-  await traverseNewestFirst<ReleaseItem>({
-    store: ctx.store,
-    source: ctx.repoId,
-    resource,
-    configHash: ctx.configHash,
-    full: ctx.options.full,
-    now: ctx.options.now.getTime(),
-    since: ctx.options.since,
+  const written = await traverseResource<ReleaseItem>(ctx, resource, {
     fetchPage: async (cursor) => {
       const page = cursor === null && first !== null ? first : await getReleases(ctx, cursor === null ? 1 : Number(cursor), null);
       if (page === NOT_MODIFIED) return { items: [], nextCursor: null };
@@ -118,9 +110,8 @@ export async function harvestReleases(ctx: GitHubHarvestContext): Promise<number
     markOf: (item) => item.release.created_at,
     write: (items) => {
       const deployments = items.flatMap((item) => (item.deployment ? [item.deployment] : []));
-      written += upsertDeployments(ctx.store, deployments);
+      return upsertDeployments(ctx.store, deployments);
     },
-    onPage: (pages) => ctx.progress(resource, pages, written),
   });
 
   // The ETag belongs to the first page, and is worth keeping once the traversal that read it
@@ -188,15 +179,7 @@ export async function harvestTags(ctx: GitHubHarvestContext): Promise<number> {
   const source = ctx.config.deployments.tagPattern;
   const pattern = source === undefined ? null : new RegExp(source);
   const target = deploymentTarget(ctx);
-  let written = 0;
-  await traverseNewestFirst<ResolvedTag>({
-    store: ctx.store,
-    source: ctx.repoId,
-    resource,
-    configHash: ctx.configHash,
-    full: ctx.options.full,
-    now: ctx.options.now.getTime(),
-    since: ctx.options.since,
+  return traverseResource<ResolvedTag>(ctx, resource, {
     fetchPage: async (cursor) => {
       const page = await fetchTagRefs(ctx, cursor);
       const items = page.refs.map(resolveTag).filter((tag): tag is ResolvedTag => tag !== null);
@@ -205,11 +188,9 @@ export async function harvestTags(ctx: GitHubHarvestContext): Promise<number> {
     markOf: (tag) => tag.committedAt,
     write: (tags) => {
       const deployments = tags.filter((tag) => pattern === null || pattern.test(tag.name)).map((tag) => tagDeployment(target, tag));
-      written += upsertDeployments(ctx.store, deployments);
+      return upsertDeployments(ctx.store, deployments);
     },
-    onPage: (pages) => ctx.progress(resource, pages, written),
   });
-  return written;
 }
 
 async function fetchTagRefs(ctx: GitHubHarvestContext, after: string | null): Promise<{ refs: TagRef[]; nextCursor: string | null }> {

@@ -28,7 +28,7 @@ export const DEPLOYMENT_REREAD_MARGIN_MS = 7 * 86_400_000;
  * cursor) with one difference that traversal cannot express: it stops at deployments
  * created before the old mark *minus* the re-read margin, while the mark it stores stays the
  * newest creation time. (Shifting its `markOf` would shift the stored mark by the same
- * amount and cancel out.) Returns the number of deployments written.
+ * amount and cancel out.) Returns the number of deployments new or changed.
  */
 export async function harvestDeployments(ctx: GitHubHarvestContext): Promise<number> {
   const { store, repoId: source } = ctx;

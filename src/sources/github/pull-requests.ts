@@ -1,6 +1,6 @@
 import type { PullRequestCommit } from '../../domain/types.js';
 import { upsertPullRequests, type StoredPullRequest } from '../../store/index.js';
-import { traverseNewestFirst } from '../newest-first.js';
+import { traverseResource } from '../newest-first.js';
 import type { GitHubHarvestContext } from './context.js';
 import { pullRequestCommits, pullRequestFromNode } from './convert.js';
 import { PULL_REQUEST_COMMITS_QUERY } from './queries/pull-request-commits.js';
@@ -13,17 +13,10 @@ const RESOURCE = 'pull_requests';
  * Harvests the repository's pull requests in every state (merged ones for lead time, open
  * and closed ones for `undeployed` and revert detection), 100 a request, most recently
  * updated first, down to the stored mark (SPEC §7). A PR with more than 100 commits costs
- * one more request per further 100. Returns the number of PRs written.
+ * one more request per further 100. Returns the number of PRs new or changed.
  */
 export async function harvestPullRequests(ctx: GitHubHarvestContext): Promise<number> {
-  const { items } = await traverseNewestFirst<StoredPullRequest>({
-    store: ctx.store,
-    source: ctx.repoId,
-    resource: RESOURCE,
-    configHash: ctx.configHash,
-    full: ctx.options.full,
-    now: ctx.options.now.getTime(),
-    since: ctx.options.since,
+  return traverseResource<StoredPullRequest>(ctx, RESOURCE, {
     fetchPage: async (cursor) => {
       const data = await ctx.client.graphql<unknown>('PullRequests', PULL_REQUESTS_QUERY, {
         owner: ctx.owner,
@@ -41,9 +34,7 @@ export async function harvestPullRequests(ctx: GitHubHarvestContext): Promise<nu
     },
     markOf: (pr) => pr.updatedAt!,
     write: (pullRequests) => upsertPullRequests(ctx.store, pullRequests),
-    onPage: (pages, written) => ctx.progress(RESOURCE, pages, written),
   });
-  return items;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { read, statement, upsertDeployments, type StoredDeployment } from '../../store/index.js';
 import { ConfigError } from '../../util/errors.js';
 import { isoUtc } from '../../util/time.js';
-import { traverseNewestFirst, usableSyncState } from '../newest-first.js';
+import { traverseResource, usableSyncState } from '../newest-first.js';
 import {
   FINISHED_PIPELINE_STATUSES,
   deploymentEnvironment,
@@ -83,15 +83,7 @@ export async function harvestReleases(ctx: GitLabHarvestContext): Promise<number
   const endpoint = `GET ${projectApiPath(ctx)}/releases`;
   const now = ctx.options.now.getTime();
   const target = deploymentTarget(ctx);
-  let written = 0;
-  await traverseNewestFirst<ReleaseItem>({
-    store: ctx.store,
-    source: ctx.repoId,
-    resource,
-    configHash: ctx.configHash,
-    full: ctx.options.full,
-    now: ctx.options.now.getTime(),
-    since: ctx.options.since,
+  return traverseResource<ReleaseItem>(ctx, resource, {
     fetchPage: async (cursor) => {
       const { items: releases, next } = await listPage(endpoint, releaseSchema, () =>
         ctx.client.api.ProjectReleases.all(ctx.projectId, {
@@ -114,11 +106,9 @@ export async function harvestReleases(ctx: GitLabHarvestContext): Promise<number
         }
       }
       const deployments = items.flatMap((item) => (item.deployment ? [item.deployment] : []));
-      written += upsertDeployments(ctx.store, deployments);
+      return upsertDeployments(ctx.store, deployments);
     },
-    onPage: (pages) => ctx.progress(resource, pages, written),
   });
-  return written;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,15 +129,7 @@ export async function harvestTags(ctx: GitLabHarvestContext): Promise<number> {
   const source = ctx.config.deployments.tagPattern;
   const pattern = source === undefined ? null : new RegExp(source);
   const target = deploymentTarget(ctx);
-  let written = 0;
-  await traverseNewestFirst<CommitTag>({
-    store: ctx.store,
-    source: ctx.repoId,
-    resource,
-    configHash: ctx.configHash,
-    full: ctx.options.full,
-    now: ctx.options.now.getTime(),
-    since: ctx.options.since,
+  return traverseResource<CommitTag>(ctx, resource, {
     fetchPage: async (cursor) => {
       const { items, next } = await listPage(endpoint, tagSchema, () =>
         ctx.client.api.Tags.all(ctx.projectId, {
@@ -165,11 +147,9 @@ export async function harvestTags(ctx: GitLabHarvestContext): Promise<number> {
     markOf: tagTime,
     write: (tags) => {
       const deployments = tags.filter((tag) => pattern === null || pattern.test(tag.name)).map((tag) => tagDeployment(target, tag));
-      written += upsertDeployments(ctx.store, deployments);
+      return upsertDeployments(ctx.store, deployments);
     },
-    onPage: (pages) => ctx.progress(resource, pages, written),
   });
-  return written;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,15 +188,7 @@ export async function harvestPipelines(ctx: GitLabHarvestContext): Promise<numbe
   const oldMark = usable?.highWater ? Date.parse(usable.highWater) : null;
   const updatedAfter = oldMark ?? ctx.options.since;
   const target = deploymentTarget(ctx);
-  let written = 0;
-  await traverseNewestFirst<PipelineItem>({
-    store: ctx.store,
-    source: ctx.repoId,
-    resource,
-    configHash: ctx.configHash,
-    full: ctx.options.full,
-    now: ctx.options.now.getTime(),
-    since: ctx.options.since,
+  return traverseResource<PipelineItem>(ctx, resource, {
     fetchPage: async (cursor) => {
       const { items: pipelines, next } = await listPage(endpoint, pipelineSchema, () =>
         ctx.client.api.Pipelines.all(ctx.projectId, {
@@ -245,11 +217,9 @@ export async function harvestPipelines(ctx: GitLabHarvestContext): Promise<numbe
     markOf: (item) => item.pipeline.updated_at,
     write: (items) => {
       const deployments = items.flatMap((item) => (item.deployment ? [item.deployment] : []));
-      written += upsertDeployments(ctx.store, deployments);
+      return upsertDeployments(ctx.store, deployments);
     },
-    onPage: (pages) => ctx.progress(resource, pages, written),
   });
-  return written;
 }
 
 /** Every job of a pipeline (its latest attempts), 100 a request. */

@@ -1,5 +1,5 @@
 import { upsertDeployments } from '../../store/index.js';
-import { traverseNewestFirst } from '../newest-first.js';
+import { traverseResource } from '../newest-first.js';
 import type { GitLabHarvestContext } from './context.js';
 import { deploymentRow, updatedAfter } from './convert.js';
 import { storedMark, UPDATED_AFTER_SLACK_MS } from './merge-requests.js';
@@ -39,16 +39,8 @@ export async function harvestDeployments(ctx: GitLabHarvestContext): Promise<num
   const isNew = (item: DeploymentItem) => mark === null || item.updated_at > Date.parse(mark);
   const undecided = (item: DeploymentItem) => !configured.has(item.environment.name.toLowerCase()) && isNew(item);
   let tiers: Map<string, string | null> | null = null;
-  let written = 0;
 
-  await traverseNewestFirst<DeploymentItem>({
-    store: ctx.store,
-    source: ctx.repoId,
-    resource: RESOURCE,
-    configHash: ctx.configHash,
-    full: ctx.options.full,
-    now: ctx.options.now.getTime(),
-    since: ctx.options.since,
+  return traverseResource<DeploymentItem>(ctx, RESOURCE, {
     fetchPage: async (cursor) => {
       const page = await listPage(endpoint, deploymentItem, () =>
         // GitLab wants `updated_after` with this sort, so `after` is never null here.
@@ -64,11 +56,9 @@ export async function harvestDeployments(ctx: GitLabHarvestContext): Promise<num
         const tier = tiers?.get(name) ?? null;
         return configured.has(name.toLowerCase()) || tier === 'production' ? [deploymentRow(ctx.repoId, item, tier)] : [];
       });
-      written += upsertDeployments(ctx.store, rows);
+      return upsertDeployments(ctx.store, rows);
     },
-    onPage: (pages) => ctx.progress(RESOURCE, pages, written),
   });
-  return written;
 }
 
 /** Every environment's tier by name (null before GitLab 13.10 had tiers), 100 a request. */

@@ -1,5 +1,5 @@
 import { upsertIncidents } from '../../store/index.js';
-import { traverseNewestFirst } from '../newest-first.js';
+import { traverseResource } from '../newest-first.js';
 import type { GitLabHarvestContext } from './context.js';
 import { incidentRow, updatedAfter } from './convert.js';
 import { storedMark, UPDATED_AFTER_SLACK_MS } from './merge-requests.js';
@@ -19,14 +19,7 @@ export async function harvestIncidents(ctx: GitLabHarvestContext): Promise<numbe
   const endpoint = `GET /api/v4/projects/${ctx.projectId}/issues`;
   const after = updatedAfter(storedMark(ctx, RESOURCE), ctx.options.since, UPDATED_AFTER_SLACK_MS);
 
-  const { items } = await traverseNewestFirst<IssueItem>({
-    store: ctx.store,
-    source: ctx.repoId,
-    resource: RESOURCE,
-    configHash: ctx.configHash,
-    full: ctx.options.full,
-    now: ctx.options.now.getTime(),
-    since: ctx.options.since,
+  return traverseResource<IssueItem>(ctx, RESOURCE, {
     fetchPage: async (cursor) => {
       const page = await listPage(endpoint, issueItem, () =>
         ctx.client.api.Issues.all({ projectId: ctx.projectId, issueType: 'incident', ...updatedPageQuery(cursor, after) } as never),
@@ -35,7 +28,5 @@ export async function harvestIncidents(ctx: GitLabHarvestContext): Promise<numbe
     },
     markOf: (item) => item.updated_at,
     write: (items) => upsertIncidents(ctx.store, items.map((item) => incidentRow(ctx.repoId, item))),
-    onPage: (pages, written) => ctx.progress(RESOURCE, pages, written),
   });
-  return items;
 }

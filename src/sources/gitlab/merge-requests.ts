@@ -1,7 +1,7 @@
 import type { PullRequestCommit } from '../../domain/types.js';
 import { pullRequestId } from '../../domain/ids.js';
 import { read, statement, upsertPullRequests, type StoredPullRequest } from '../../store/index.js';
-import { traverseNewestFirst, usableSyncState } from '../newest-first.js';
+import { traverseResource, usableSyncState } from '../newest-first.js';
 import type { GitLabHarvestContext } from './context.js';
 import { firstReviewIn, mergeRequestCommits, mergeRequestRow, updatedAfter, type MergeRequestDetails } from './convert.js';
 import { listPage, mergeRequestCommitItem, mergeRequestItem, noteItem, type MergeRequestItem, updatedPageQuery } from './schemas.js';
@@ -33,22 +33,14 @@ interface Entry {
  *   authored time; re-read only when the head sha moved, since the commits follow the head;
  * - its first review (`…/notes`, oldest first, read only until one is found): re-read only
  *   while none is stored, as a later note cannot be an earlier review.
- * `--full` re-reads both for every MR. Returns the number of MRs written.
+ * `--full` re-reads both for every MR. Returns the number of MRs new or changed.
  */
 export async function harvestMergeRequests(ctx: GitLabHarvestContext): Promise<number> {
   const endpoint = `GET /api/v4/projects/${ctx.projectId}/merge_requests`;
   const after = updatedAfter(storedMark(ctx, RESOURCE), ctx.options.since, UPDATED_AFTER_SLACK_MS);
-  let written = 0;
   const mergedWithoutTime: number[] = [];
 
-  await traverseNewestFirst<Entry>({
-    store: ctx.store,
-    source: ctx.repoId,
-    resource: RESOURCE,
-    configHash: ctx.configHash,
-    full: ctx.options.full,
-    now: ctx.options.now.getTime(),
-    since: ctx.options.since,
+  const written = await traverseResource<Entry>(ctx, RESOURCE, {
     fetchPage: async (cursor) => {
       const page = await listPage(endpoint, mergeRequestItem, () =>
         ctx.client.api.MergeRequests.all({ projectId: ctx.projectId, state: 'all', ...updatedPageQuery(cursor, after) } as never),
@@ -73,9 +65,8 @@ export async function harvestMergeRequests(ctx: GitLabHarvestContext): Promise<n
     markOf: (entry) => entry.pullRequest.updatedAt!,
     write: (entries) => {
       const changed = entries.filter((entry) => entry.changed).map((entry) => entry.pullRequest);
-      written += upsertPullRequests(ctx.store, changed);
+      return upsertPullRequests(ctx.store, changed);
     },
-    onPage: (pages) => ctx.progress(RESOURCE, pages, written),
   });
 
   if (mergedWithoutTime.length > 0) {
