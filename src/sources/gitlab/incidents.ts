@@ -12,7 +12,7 @@ const RESOURCE = 'incidents';
  * type incident, open and closed, 100 a request, most recently updated first, down to the
  * stored mark minus a minute of slack, each page in one transaction with its cursor. Closing
  * an incident moves its `updated_at`, so a re-sync lists the ones resolved since. Returns
- * the number of incidents written (0, reading nothing, when the source has no incident source).
+ * the number of incidents new or changed (0, reading nothing, when the source has no incident source).
  */
 export async function harvestIncidents(ctx: GitLabHarvestContext): Promise<number> {
   if (ctx.config.incidents?.from !== 'incidents') return 0;
