@@ -89,7 +89,9 @@ async function checkGitHub(source: Extract<SourceConfig, { type: 'github' }>, to
   const [owner, name] = source.repo.split('/') as [string, string];
   try {
     const { data } = await client.octokit.request('GET /repos/{owner}/{repo}', { owner, repo: name });
-    lines.push({ ok: true, text: `${id}: reachable, default branch ${data.default_branch}` });
+    // GitHub answers a renamed or transferred repository's old name through a redirect.
+    const renamed = data.full_name.toLowerCase() !== source.repo.toLowerCase() ? ` as ${data.full_name} (renamed or transferred: set "repo" to it)` : '';
+    lines.push({ ok: true, text: `${id}: reachable${renamed}, default branch ${data.default_branch}` });
   } catch (error) {
     lines.push({ ok: false, text: forgeError(`GET /repos/${source.repo}`, error).message });
   }

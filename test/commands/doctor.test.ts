@@ -44,6 +44,17 @@ describe('dorametrics doctor', () => {
     expect(result.stdout + result.stderr).not.toContain('glpat-sentinel');
   });
 
+  it('names the new name of a repository GitHub answers through a redirect', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'dorametrics.config.json'), JSON.stringify({ sources: [{ type: 'github', repo: 'acme/shop' }] }));
+    nock(GITHUB_API).get('/rate_limit').reply(200, rateLimit);
+    nock(GITHUB_API).get('/user').reply(200, { login: 'octocat', id: 1, type: 'User' });
+    nock(GITHUB_API).get('/repos/acme/shop').reply(200, { id: 1296269, full_name: 'acme/store', default_branch: 'main', html_url: 'https://github.com/acme/store' });
+    const result = await runCli(['doctor'], { cwd, env: { GITHUB_TOKEN: SENTINEL_TOKEN } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✓ github:acme/shop: reachable as acme/store (renamed or transferred: set "repo" to it), default branch main');
+  });
+
   it('a missing token or a refused one fails the check with exit 3', async () => {
     const cwd = setup();
     const missing = await runCli(['doctor'], { cwd, env: {} });
