@@ -2,7 +2,13 @@ import { schema } from '@octokit/graphql-schema';
 import { buildClientSchema, parse, validate, type IntrospectionQuery } from 'graphql';
 import nock from 'nock';
 import { afterEach, beforeEach } from 'vitest';
+import { sourceSchema } from '../../src/config/schema.js';
 import { createGitHubClient, type GitHubClient } from '../../src/sources/github/client.js';
+import type { GitHubHarvestContext, GitHubSourceConfig } from '../../src/sources/github/context.js';
+import { configHash } from '../../src/sources/newest-first.js';
+import type { HarvestOptions } from '../../src/sources/types.js';
+import { closeStore, openStore, type Store } from '../../src/store/index.js';
+import { tempStorePath } from './store.js';
 
 /** The API host every GitHub test talks to through nock; real network is disabled. */
 export const GITHUB_API = 'https://api.github.com';
@@ -29,6 +35,61 @@ export function useNock(): void {
 /** A client against the nock host, with retry waits shrunk (1 ms per second of retry-after). */
 export function testClient(baseUrl = GITHUB_API): GitHubClient {
   return createGitHubClient({ baseUrl, token: SENTINEL_TOKEN, retryUnitMs: 1 });
+}
+
+export interface GitHubHarness {
+  ctx: GitHubHarvestContext;
+  store: Store;
+  client: GitHubClient;
+  warnings: string[];
+  progress: Array<[string, number, number]>;
+  /** Closes the store (also one given as `store`). */
+  close: () => void;
+}
+
+export interface GitHubHarnessOptions {
+  /** Where to open the store (a fresh temporary path unless given); ignored when `store` is given. */
+  storePath?: string;
+  /** An open store to harvest into (e.g. one a previous harness wrote). */
+  store?: Store;
+  client?: GitHubClient;
+  /** Source config beyond `type` and `repo` (e.g. `deployments`, `incidents`). */
+  config?: Record<string, unknown>;
+  /** Harvest options; an option left out (or undefined) is not full, no since, 2026-03-14, no progress. */
+  options?: Partial<HarvestOptions>;
+}
+
+/**
+ * A harvest context for acme/shop (`github:acme/shop`, default branch `main`) with a fresh
+ * client unless given (so requests count from 0), on a store (a fresh temporary one unless
+ * given), collecting warnings and progress.
+ */
+export function githubHarness(options: GitHubHarnessOptions = {}): GitHubHarness {
+  const store = options.store ?? openStore(options.storePath ?? tempStorePath());
+  const client = options.client ?? testClient();
+  const config = sourceSchema.parse({ type: 'github', repo: 'acme/shop', ...options.config }) as GitHubSourceConfig;
+  const harvest = options.options ?? {};
+  const warnings: string[] = [];
+  const progress: Array<[string, number, number]> = [];
+  const ctx: GitHubHarvestContext = {
+    client,
+    store,
+    config,
+    repoId: 'github:acme/shop',
+    owner: 'acme',
+    name: 'shop',
+    defaultBranch: 'main',
+    options: {
+      full: harvest.full ?? false,
+      since: harvest.since ?? null,
+      now: harvest.now ?? new Date('2026-03-14T00:00:00Z'),
+      progress: harvest.progress ?? (() => {}),
+    },
+    configHash: configHash(config),
+    warn: (message) => warnings.push(message),
+    progress: (resource, pages, items) => progress.push([resource, pages, items]),
+  };
+  return { ctx, store, client, warnings, progress, close: () => closeStore(store) };
 }
 
 // The published introspection result: the SDL copy of this version declares two fields twice,

@@ -1,12 +1,14 @@
 import nock from 'nock';
 import { onTestFinished } from 'vitest';
-import { sourceSchema } from '../../src/config/schema.js';
-import { createGitLabClient } from '../../src/sources/gitlab/client.js';
-import type { GitLabHarvestContext, GitLabSourceConfig } from '../../src/sources/gitlab/context.js';
-import { configHash } from '../../src/sources/newest-first.js';
-import { closeStore, openStore, type Store } from '../../src/store/index.js';
-import { GITLAB_API_PATH, GITLAB_HOST, GITLAB_SENTINEL_TOKEN, PROJECT, gitlabFixture as readFixture } from './gitlab.js';
-import { tempStorePath } from './store.js';
+import type { Store } from '../../src/store/index.js';
+import {
+  GITLAB_API_PATH,
+  GITLAB_HOST,
+  PROJECT,
+  gitlabHarness as projectHarness,
+  gitlabFixture as readFixture,
+  testGitLabClient,
+} from './gitlab.js';
 
 /**
  * The commit-graph and deployment-source tests' view of the GitLab project of
@@ -43,50 +45,30 @@ export function gitlabGet(path: string, query: Record<string, string>) {
 }
 
 export interface GitLabHarnessOptions {
+  /** An open store to harvest into; without one, a fresh temporary store that closes with the test. */
   store?: Store;
   full?: boolean;
   since?: number | null;
+  /** The harvest clock, ISO (2026-11-28 by default). */
   now?: string;
+  /** The `deployments` source config (`{ from: 'deployments' }` by default). */
   deployments?: Record<string, unknown>;
   /** Milliseconds per second of `Retry-After` (1 by default, so tests do not wait). */
   retryUnitMs?: number;
 }
 
-/** A context with a fresh client (requests count from 0), collecting warnings and progress. */
+/**
+ * `gitlabHarness` of `test/helpers/gitlab.ts` with the commit tests' defaults: a fresh client
+ * (requests count from 0), the clock in November 2026, deployments from the Deployments API.
+ */
 export function gitlabHarness(options: GitLabHarnessOptions = {}) {
-  let store = options.store;
-  if (!store) {
-    const opened = openStore(tempStorePath());
-    onTestFinished(() => closeStore(opened));
-    store = opened;
-  }
-  const config = sourceSchema.parse({
-    type: 'gitlab',
-    project: PROJECT.path,
-    baseUrl: GITLAB_HOST,
-    deployments: options.deployments ?? { from: 'deployments' },
-  }) as GitLabSourceConfig;
-  const client = createGitLabClient({ host: GITLAB_HOST, token: GITLAB_SENTINEL_TOKEN, retryUnitMs: options.retryUnitMs ?? 1 });
-  const warnings: string[] = [];
-  const progress: Array<[string, number, number]> = [];
-  const ctx: GitLabHarvestContext = {
-    client,
+  const { store, full, since, now = '2026-11-28T00:00:00Z', deployments = { from: 'deployments' }, retryUnitMs } = options;
+  const run = projectHarness({
     store,
-    config,
-    repoId: GITLAB_REPO,
-    projectId: PROJECT.id,
-    projectPath: PROJECT.path,
-    defaultBranch: 'main',
-    webUrl: PROJECT.webUrl,
-    options: {
-      full: options.full ?? false,
-      since: options.since ?? null,
-      now: new Date(options.now ?? '2026-11-28T00:00:00Z'),
-      progress: () => {},
-    },
-    configHash: configHash(config),
-    warn: (message) => warnings.push(message),
-    progress: (resource, pages, items) => progress.push([resource, pages, items]),
-  };
-  return { ctx, client, store, warnings, progress };
+    client: testGitLabClient(GITLAB_HOST, retryUnitMs),
+    config: { deployments },
+    options: { full, since, now: new Date(now) },
+  });
+  if (!store) onTestFinished(run.close);
+  return run;
 }

@@ -25,9 +25,9 @@ export const GITLAB_SENTINEL_TOKEN = 'glpat-SENTINELtokenMustNeverLeak01';
 /** The project every harvester test reads: `gitlab:acme/payments`, id 42. */
 export const PROJECT = { id: 42, path: 'acme/payments', repoId: 'gitlab:acme/payments', webUrl: `${GITLAB_HOST}/acme/payments` } as const;
 
-/** A client against the nock host, with retry waits shrunk (1 ms per second of `Retry-After`). */
-export function testGitLabClient(host = GITLAB_HOST): GitLabClient {
-  return createGitLabClient({ host, token: GITLAB_SENTINEL_TOKEN, retryUnitMs: 1 });
+/** A client against the nock host, with retry waits shrunk (by default 1 ms per second of `Retry-After`). */
+export function testGitLabClient(host = GITLAB_HOST, retryUnitMs = 1): GitLabClient {
+  return createGitLabClient({ host, token: GITLAB_SENTINEL_TOKEN, retryUnitMs });
 }
 
 /** A fixture page of `fixtures/gitlab/<scenario>/<file>`, parsed. */
@@ -41,25 +41,32 @@ export interface GitLabHarness {
   client: GitLabClient;
   warnings: string[];
   progress: Array<[string, number, number]>;
+  /** Closes the store (also one given as `store`). */
   close: () => void;
 }
 
 export interface GitLabHarnessOptions {
+  /** Where to open the store (a fresh temporary path unless given); ignored when `store` is given. */
   storePath?: string;
+  /** An open store to harvest into (e.g. one a previous harness wrote). */
+  store?: Store;
   client?: GitLabClient;
   /** Source config beyond `type` and `project` (e.g. `deployments`, `incidents`). */
   config?: Record<string, unknown>;
+  /** Harvest options; an option left out (or undefined) is not full, no since, 2026-03-14, no progress. */
   options?: Partial<HarvestOptions>;
 }
 
 /**
- * A harvest context for acme/payments (project 42, default branch `main`) on a store (a
- * fresh temporary one unless given), collecting warnings and progress.
+ * A harvest context for acme/payments (project 42, default branch `main`) with a fresh client
+ * unless given (so requests count from 0), on a store (a fresh temporary one unless given),
+ * collecting warnings and progress.
  */
 export function gitlabHarness(options: GitLabHarnessOptions = {}): GitLabHarness {
-  const store = openStore(options.storePath ?? tempStorePath());
+  const store = options.store ?? openStore(options.storePath ?? tempStorePath());
   const client = options.client ?? testGitLabClient();
   const config = sourceSchema.parse({ type: 'gitlab', project: PROJECT.path, baseUrl: GITLAB_HOST, ...options.config }) as GitLabSourceConfig;
+  const harvest = options.options ?? {};
   const warnings: string[] = [];
   const progress: Array<[string, number, number]> = [];
   const ctx: GitLabHarvestContext = {
@@ -71,7 +78,12 @@ export function gitlabHarness(options: GitLabHarnessOptions = {}): GitLabHarness
     projectPath: PROJECT.path,
     defaultBranch: 'main',
     webUrl: PROJECT.webUrl,
-    options: { full: false, since: null, now: new Date('2026-03-14T00:00:00Z'), progress: () => {}, ...options.options },
+    options: {
+      full: harvest.full ?? false,
+      since: harvest.since ?? null,
+      now: harvest.now ?? new Date('2026-03-14T00:00:00Z'),
+      progress: harvest.progress ?? (() => {}),
+    },
     configHash: configHash(config),
     warn: (message) => warnings.push(message),
     progress: (resource, pages, items) => progress.push([resource, pages, items]),

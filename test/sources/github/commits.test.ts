@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { sourceSchema } from '../../../src/config/schema.js';
 import { deploymentId } from '../../../src/domain/ids.js';
 import { computeMetrics } from '../../../src/metrics/engine.js';
 import { buildModel } from '../../../src/metrics/model.js';
 import { harvestDefaultBranchHistory, fillDeployedShas } from '../../../src/sources/github/commits.js';
 import { DEFAULT_BRANCH_HISTORY_QUERY } from '../../../src/sources/github/commit-queries.js';
-import type { GitHubHarvestContext, GitHubSourceConfig } from '../../../src/sources/github/context.js';
 import { harvestTags } from '../../../src/sources/github/deployment-sources.js';
-import { configHash } from '../../../src/sources/newest-first.js';
 import {
   closeStore,
   getSyncState,
@@ -23,7 +20,7 @@ import {
 import type { Commit } from '../../../src/domain/types.js';
 import { ForgeError } from '../../../src/util/errors.js';
 import { NOVEMBER, REPO, at, defaultOptions, deployment, pullRequest, repository } from '../../helpers/builders.js';
-import { GITHUB_API, githubSchemaErrors, testClient, useNock } from '../../helpers/github.js';
+import { GITHUB_API, githubHarness, githubSchemaErrors, useNock } from '../../helpers/github.js';
 import { tempStorePath } from '../../helpers/store.js';
 
 useNock();
@@ -67,36 +64,15 @@ interface HarnessOptions {
   deployments?: Record<string, unknown>;
 }
 
-/** A harvest context for acme/shop (default branch main) with a fresh client, so requests count from 0. */
-function harness(options: HarnessOptions = {}) {
-  let store = options.store;
-  if (!store) {
-    const opened = openStore(tempStorePath());
-    onTestFinished(() => closeStore(opened));
-    store = opened;
-  }
-  const config = sourceSchema.parse({
-    type: 'github',
-    repo: 'acme/shop',
-    deployments: options.deployments ?? { from: 'deployments' },
-  }) as GitHubSourceConfig;
-  const client = testClient();
-  const warnings: string[] = [];
-  const progress: Array<[string, number, number]> = [];
-  const ctx: GitHubHarvestContext = {
-    client,
-    store,
-    config,
-    repoId: REPO,
-    owner: 'acme',
-    name: 'shop',
-    defaultBranch: 'main',
-    options: { full: options.full ?? false, since: options.since ?? null, now: new Date('2026-11-28T00:00:00Z'), progress: () => {} },
-    configHash: configHash(config),
-    warn: (message) => warnings.push(message),
-    progress: (resource, pages, items) => progress.push([resource, pages, items]),
-  };
-  return { ctx, client, store, warnings, progress };
+/**
+ * A harness for acme/shop with a fresh client (requests count from 0), its clock in November
+ * 2026 when the fixtures happen, deploying from the Deployments API unless told; a store it
+ * opens closes with the test.
+ */
+function harness({ store, full, since, deployments = { from: 'deployments' } }: HarnessOptions = {}) {
+  const run = githubHarness({ store, config: { deployments }, options: { full, since, now: new Date('2026-11-28T00:00:00Z') } });
+  if (!store) onTestFinished(run.close);
+  return run;
 }
 
 function commitsOf(store: Store): Map<string, Commit> {

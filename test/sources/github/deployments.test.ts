@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { sourceSchema } from '../../../src/config/schema.js';
 import type { Deployment } from '../../../src/domain/types.js';
 import { successfulAt } from '../../../src/metrics/deployments.js';
 import { DEPLOYMENT_REREAD_MARGIN_MS, harvestDeployments } from '../../../src/sources/github/deployments.js';
-import type { GitHubHarvestContext, GitHubSourceConfig } from '../../../src/sources/github/context.js';
-import { configHash } from '../../../src/sources/newest-first.js';
-import { closeStore, getSyncState, loadFacts, openStore, type Store } from '../../../src/store/index.js';
+import { getSyncState, loadFacts, type Store } from '../../../src/store/index.js';
 import { ForgeError } from '../../../src/util/errors.js';
-import { GITHUB_API, SENTINEL_TOKEN, testClient, useNock } from '../../helpers/github.js';
+import { GITHUB_API, SENTINEL_TOKEN, githubHarness, useNock } from '../../helpers/github.js';
 import { tempStorePath } from '../../helpers/store.js';
 
 useNock();
@@ -39,31 +36,13 @@ function deploymentsQuery(after: string | null) {
   );
 }
 
-/** A harvest context for acme/shop (production and prod) on a temporary store. */
-function harness(storePath = tempStorePath(), extra: { since?: number } = {}) {
-  const store: Store = openStore(storePath);
-  const config = sourceSchema.parse({
-    type: 'github',
-    repo: 'acme/shop',
-    deployments: { from: 'deployments', environments: ENVIRONMENTS },
-  }) as GitHubSourceConfig;
-  const client = testClient();
-  const warnings: string[] = [];
-  const progress: Array<[string, number, number]> = [];
-  const ctx: GitHubHarvestContext = {
-    client,
-    store,
-    config,
-    repoId: REPO,
-    owner: 'acme',
-    name: 'shop',
-    defaultBranch: 'main',
-    options: { full: false, since: extra.since ?? null, now: new Date('2026-03-14T00:00:00Z'), progress: () => {} },
-    configHash: configHash(config),
-    warn: (message) => warnings.push(message),
-    progress: (resource, pages, items) => progress.push([resource, pages, items]),
-  };
-  return { ctx, store, client, warnings, progress, close: () => closeStore(store) };
+/** A harvest context for acme/shop (production and prod) on a store at `storePath` (a temporary one unless given). */
+function harness(storePath?: string, extra: { since?: number } = {}) {
+  return githubHarness({
+    storePath,
+    config: { deployments: { from: 'deployments', environments: ENVIRONMENTS } },
+    options: { since: extra.since, now: new Date('2026-03-14T00:00:00Z') },
+  });
 }
 
 const deployments = (store: Store) => loadFacts(store).deployments;

@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { sourceSchema } from '../../../src/config/schema.js';
 import type { Incident } from '../../../src/domain/types.js';
-import type { GitHubHarvestContext, GitHubSourceConfig } from '../../../src/sources/github/context.js';
 import { harvestIncidentIssues, nextLink } from '../../../src/sources/github/incidents.js';
-import { configHash } from '../../../src/sources/newest-first.js';
-import { closeStore, getSyncState, listSyncStates, loadFacts, openStore, type Store } from '../../../src/store/index.js';
+import { getSyncState, listSyncStates, loadFacts, type Store } from '../../../src/store/index.js';
 import { ForgeError } from '../../../src/util/errors.js';
-import { GITHUB_API, SENTINEL_TOKEN, testClient, useNock } from '../../helpers/github.js';
+import { GITHUB_API, SENTINEL_TOKEN, githubHarness, useNock } from '../../helpers/github.js';
 import { tempStorePath } from '../../helpers/store.js';
 
 useNock();
@@ -55,31 +52,13 @@ function serveTwoLabels(): void {
   issuesList('outage').reply(200, fixture('incident-issues-two-labels', 'outage-page-1.json'), { etag: ETAG_OUTAGE });
 }
 
-/** A harvest context for acme/shop with incident labels `incident` and `outage`. */
-function harness(storePath = tempStorePath()) {
-  const store: Store = openStore(storePath);
-  const config = sourceSchema.parse({
-    type: 'github',
-    repo: 'acme/shop',
-    incidents: { from: 'issues', labels: ['incident', 'outage'] },
-  }) as GitHubSourceConfig;
-  const client = testClient();
-  const warnings: string[] = [];
-  const progress: Array<[string, number, number]> = [];
-  const ctx: GitHubHarvestContext = {
-    client,
-    store,
-    config,
-    repoId: REPO,
-    owner: 'acme',
-    name: 'shop',
-    defaultBranch: 'main',
-    options: { full: false, since: null, now: new Date('2026-03-14T00:00:00Z'), progress: () => {} },
-    configHash: configHash(config),
-    warn: (message) => warnings.push(message),
-    progress: (resource, pages, items) => progress.push([resource, pages, items]),
-  };
-  return { ctx, store, client, warnings, progress, close: () => closeStore(store) };
+/** A harvest context for acme/shop with incident labels `incident` and `outage` (on a temporary store unless given). */
+function harness(storePath?: string) {
+  return githubHarness({
+    storePath,
+    config: { incidents: { from: 'issues', labels: ['incident', 'outage'] } },
+    options: { now: new Date('2026-03-14T00:00:00Z') },
+  });
 }
 
 const incidents = (store: Store) => loadFacts(store).incidents;

@@ -1,15 +1,11 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { sourceSchema } from '../../../src/config/schema.js';
 import type { PullRequest } from '../../../src/domain/types.js';
-import type { GitHubClient } from '../../../src/sources/github/client.js';
-import type { GitHubHarvestContext, GitHubSourceConfig } from '../../../src/sources/github/context.js';
 import { harvestPullRequests } from '../../../src/sources/github/pull-requests.js';
-import { configHash } from '../../../src/sources/newest-first.js';
-import { closeStore, getSyncState, loadFacts, openStore, type Store } from '../../../src/store/index.js';
+import { getSyncState, loadFacts, type Store } from '../../../src/store/index.js';
 import { ForgeError } from '../../../src/util/errors.js';
-import { GITHUB_API, SENTINEL_TOKEN, testClient, useNock } from '../../helpers/github.js';
+import { GITHUB_API, SENTINEL_TOKEN, githubHarness, useNock } from '../../helpers/github.js';
 import { tempStorePath } from '../../helpers/store.js';
 
 useNock();
@@ -33,26 +29,9 @@ function graphql(operation: string, variables: Record<string, unknown>) {
   });
 }
 
-/** A harvest context for acme/shop on a fresh temporary store, collecting warnings and progress. */
-function harness(storePath = tempStorePath(), client: GitHubClient = testClient()) {
-  const store: Store = openStore(storePath);
-  const config = sourceSchema.parse({ type: 'github', repo: 'acme/shop' }) as GitHubSourceConfig;
-  const warnings: string[] = [];
-  const progress: Array<[string, number, number]> = [];
-  const ctx: GitHubHarvestContext = {
-    client,
-    store,
-    config,
-    repoId: REPO,
-    owner: 'acme',
-    name: 'shop',
-    defaultBranch: 'main',
-    options: { full: false, since: null, now: new Date('2026-03-14T00:00:00Z'), progress: () => {} },
-    configHash: configHash(config),
-    warn: (message) => warnings.push(message),
-    progress: (resource, pages, items) => progress.push([resource, pages, items]),
-  };
-  return { ctx, store, client, warnings, progress, close: () => closeStore(store) };
+/** A harvest context for acme/shop on a store at `storePath` (a temporary one unless given). */
+function harness(storePath?: string) {
+  return githubHarness({ storePath, options: { now: new Date('2026-03-14T00:00:00Z') } });
 }
 
 const pullRequests = (store: Store) => loadFacts(store).pullRequests;
