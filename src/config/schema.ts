@@ -29,23 +29,52 @@ const environments = z
   .min(1)
   .describe('Environment names that count as the production environment for this source (matched case-insensitively).');
 
+/**
+ * Keys that belong to one deployment source: required with it, refused with another (a
+ * `tagPattern` next to `from: "releases"` would silently do nothing). Checked with the rest
+ * of the config, so a sync never stops half-way over a key it could have named up front.
+ */
+function sourceSpecificKeys(keys: Record<string, { from: string; required: boolean; example: string }>) {
+  return (deployments: Record<string, unknown> & { from: string }, ctx: z.RefinementCtx) => {
+    for (const [key, rule] of Object.entries(keys)) {
+      if (deployments.from === rule.from && rule.required && deployments[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `required with from: "${rule.from}" (e.g. ${rule.example})` });
+      } else if (deployments.from !== rule.from && deployments[key] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `only applies with from: "${rule.from}" (from is "${deployments.from}")` });
+      }
+    }
+  };
+}
+
 const githubDeployments = z
   .object({
     from: z.enum(['deployments', 'releases', 'tags', 'workflow_runs', 'merges']),
     environments: environments.optional(),
-    tagPattern: regexSource.optional().describe('With from: "tags": a regular expression the tag name must match.'),
-    workflow: z.string().min(1).optional().describe('With from: "workflow_runs": the workflow file name or id.'),
+    tagPattern: regexSource.optional().describe('With from: "tags": a regular expression the tag name must match (every tag counts without one).'),
+    workflow: z.string().min(1).optional().describe('With from: "workflow_runs" (required): the workflow file name or id.'),
   })
-  .strict();
+  .strict()
+  .superRefine(
+    sourceSpecificKeys({
+      tagPattern: { from: 'tags', required: false, example: '"^v\\d+"' },
+      workflow: { from: 'workflow_runs', required: true, example: '"deploy.yml"' },
+    }),
+  );
 
 const gitlabDeployments = z
   .object({
     from: z.enum(['deployments', 'releases', 'tags', 'pipelines', 'merges']),
     environments: environments.optional(),
-    tagPattern: regexSource.optional().describe('With from: "tags": a regular expression the tag name must match.'),
-    jobPattern: regexSource.optional().describe('With from: "pipelines": a regular expression naming the deploy job.'),
+    tagPattern: regexSource.optional().describe('With from: "tags": a regular expression the tag name must match (every tag counts without one).'),
+    jobPattern: regexSource.optional().describe('With from: "pipelines" (required): a regular expression naming the deploy job.'),
   })
-  .strict();
+  .strict()
+  .superRefine(
+    sourceSpecificKeys({
+      tagPattern: { from: 'tags', required: false, example: '"^v\\d+"' },
+      jobPattern: { from: 'pipelines', required: true, example: '"^deploy"' },
+    }),
+  );
 
 const githubSource = z
   .object({

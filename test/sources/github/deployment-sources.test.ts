@@ -11,7 +11,7 @@ import {
   harvestWorkflowRuns,
 } from '../../../src/sources/github/deployment-sources.js';
 import { getSyncState, loadFacts, upsertPullRequests, type Store } from '../../../src/store/index.js';
-import { ConfigError, ForgeError } from '../../../src/util/errors.js';
+import { ForgeError } from '../../../src/util/errors.js';
 import { REPO, at, pullRequest } from '../../helpers/builders.js';
 import { GITHUB_API, githubHarness, githubSchemaErrors, useNock } from '../../helpers/github.js';
 
@@ -280,12 +280,6 @@ describe('harvestWorkflowRuns', () => {
     const fourth = harness({ store, deployments: DEPLOY });
     expect(await harvestWorkflowRuns(fourth.ctx)).toBe(0);
     expect(fourth.client.requests).toBe(1);
-  });
-
-  it('needs the workflow named in the config', async () => {
-    const { ctx, client } = harness({ deployments: { from: 'workflow_runs' } });
-    await expect(harvestWorkflowRuns(ctx)).rejects.toBeInstanceOf(ConfigError);
-    expect(client.requests).toBe(0);
   });
 });
 

@@ -9,7 +9,7 @@ import {
   harvestTags,
 } from '../../../src/sources/gitlab/deployment-sources.js';
 import { getSyncState, loadFacts, upsertPullRequests, type Store } from '../../../src/store/index.js';
-import { ConfigError, ForgeError } from '../../../src/util/errors.js';
+import { ForgeError } from '../../../src/util/errors.js';
 import { at, pullRequest } from '../../helpers/builders.js';
 import { useNock } from '../../helpers/github.js';
 import { GITLAB_REPO, gitlabFixture, gitlabGet, gitlabHarness, pageHeaders, sha } from '../../helpers/gitlab-commits.js';
@@ -213,14 +213,6 @@ describe('harvestPipelines', () => {
 
     expect(await harvestPipelines(ctx)).toBe(1);
     expect(client.requests).toBe(2);
-  });
-
-  it('needs a jobPattern: a config error that names the key', async () => {
-    const { ctx, client } = gitlabHarness({ deployments: { from: 'pipelines' } });
-    const error = await harvestPipelines(ctx).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toBe(`${REPO}: deployments.from "pipelines" needs deployments.jobPattern`);
-    expect(client.requests).toBe(0);
   });
 
   it('fails with the endpoint and the field path on an unexpected jobs payload', async () => {
