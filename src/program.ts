@@ -182,11 +182,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, io, Boolean(program.opts().verbose));
   }
 }
 
-function reportError(error: unknown, io: Io): number {
+function reportError(error: unknown, io: Io, verbose: boolean): number {
   if (error instanceof CommanderError) {
     // Help and version are "errors" to commander's exitOverride; they already printed.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
@@ -199,5 +199,22 @@ function reportError(error: unknown, io: Io): number {
     if (error.hint) io.stderr(`  hint: ${error.hint}\n`);
     return error.exitCode;
   }
-  throw error;
+  // Nothing anticipated this error: a bug. It "could not finish" (exit 3), never exit 1, which
+  // CI reads as a breached threshold. The stack only with --verbose.
+  const detail = error instanceof Error ? (verbose && error.stack ? error.stack : `${error.name}: ${error.message}`) : String(error);
+  io.stderr(`dorametrics: unexpected error: ${withoutTokens(detail, io.env)}\n`);
+  io.stderr(`  hint: this is a bug in dorametrics; please report it with the command you ran${verbose ? '' : ' (--verbose adds the stack trace)'}\n`);
+  return ExitCode.failure;
+}
+
+/**
+ * A message with the value of every token-like environment variable masked: no message of
+ * ours names a token, but an unexpected one comes from code we do not control (SPEC §7).
+ */
+function withoutTokens(text: string, env: Record<string, string | undefined>): string {
+  let masked = text;
+  for (const [name, value] of Object.entries(env)) {
+    if (value && value.trim().length >= 8 && /TOKEN|SECRET|PASSWORD|KEY/i.test(name)) masked = masked.split(value.trim()).join('***');
+  }
+  return masked;
 }

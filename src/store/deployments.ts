@@ -1,5 +1,5 @@
 import type { Deployment } from '../domain/types.js';
-import type { Store } from './db.js';
+import { read, statement, type Store } from './db.js';
 import { upsertWithChildren, type ParentWithChildren } from './parent-with-children.js';
 
 /**
@@ -66,3 +66,10 @@ const DEPLOYMENT_WITH_STATUSES: ParentWithChildren<StoredDeployment> = {
   deleteChildren: 'DELETE FROM deployment_statuses WHERE deployment_id = ?',
   insertChild: 'INSERT INTO deployment_statuses (deployment_id, position, state, created_at) VALUES (?, ?, ?, ?)',
 };
+
+/** Of `ids`, those stored as deployments (one query). */
+export function storedDeploymentIds(store: Store, ids: readonly string[]): Set<string> {
+  if (ids.length === 0) return new Set();
+  const sql = 'SELECT id FROM deployments WHERE id IN (SELECT value FROM json_each(?))';
+  return new Set(read(store, () => statement(store, sql).pluck(true).all(JSON.stringify(ids)) as string[]));
+}

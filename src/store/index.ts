@@ -14,7 +14,7 @@ export {
 } from './repositories.js';
 export { hasCommitWithPrefix, missingDeployedShas, oldestCommitTime, storedShas, upsertCommits } from './commits.js';
 export { upsertPullRequests, type StoredPullRequest } from './pull-requests.js';
-export { upsertDeployments, type StoredDeployment } from './deployments.js';
+export { storedDeploymentIds, upsertDeployments, type StoredDeployment } from './deployments.js';
 export { getIncident, upsertIncidents } from './incidents.js';
 export { clearSyncState, getSyncState, listSyncStates, saveSyncState, type SyncState } from './sync-state.js';
 export { listRepositoryIds, loadFacts, loadMetricFacts } from './facts.js';

@@ -1,9 +1,11 @@
 import type { SourceConfig } from '../../config/schema.js';
+import { deploymentId } from '../../domain/ids.js';
 import {
   getSyncState,
   read,
   saveSyncState,
   statement,
+  storedDeploymentIds,
   transaction,
   upsertDeployments,
   type StoredDeployment,
@@ -84,7 +86,10 @@ export async function harvestReleases(ctx: GitHubHarvestContext): Promise<number
     }
     first = response;
   }
-  // The mark traverseNewestFirst stops at: releases below it were written by an earlier sync.
+  // The mark the traversal stops at. GitHub's `created_at` is the date of the release's commit,
+  // not of its publication: a release published since the last sync for an older commit sits
+  // below the mark. On the pages read, such a release is wanted if it is not stored yet.
+  const incremental = Boolean(usable?.highWater);
   const floor = usable?.highWater ? Date.parse(usable.highWater) : ctx.options.since;
   const tags = new TagCommits(ctx);
   const target = deploymentTarget(ctx);
@@ -94,7 +99,9 @@ export async function harvestReleases(ctx: GitHubHarvestContext): Promise<number
       const page = cursor === null && first !== null ? first : await getReleases(ctx, cursor === null ? 1 : Number(cursor), null);
       if (page === NOT_MODIFIED) return { items: [], nextCursor: null };
       const releases = parsePayload(releasesEndpoint(ctx), releasesResponse, page.data);
-      const wanted = releases.filter((r) => !r.draft && r.published_at !== null && (floor === null || r.created_at >= floor));
+      const stored = incremental ? storedDeploymentIds(ctx.store, releases.map((r) => deploymentId(ctx.repoId, `release:${r.id}`))) : new Set<string>();
+      const isNew = (r: (typeof releases)[number]) => incremental && !stored.has(deploymentId(ctx.repoId, `release:${r.id}`));
+      const wanted = releases.filter((r) => !r.draft && r.published_at !== null && (floor === null || r.created_at >= floor || isNew(r)));
       const commits = await tags.resolve(wanted.map((r) => r.tag_name));
       const items = releases.map((release): ReleaseItem => {
         if (!wanted.includes(release)) return { release, deployment: null };

@@ -124,22 +124,30 @@ describe('harvestReleases', () => {
     expect(first.client.requests).toBe(3);
 
     // A new release on top: its page is read, the tag list once, and nothing below the mark.
+    // v1.0.1 was published since, too, for a commit of 11-04: GitHub's created_at is the date
+    // of the release's commit, so it sorts below the mark (11-06 09:00); on the page read it is
+    // still new, and wanted. v1.1.0, below the mark and stored, is not looked up again.
     const v120 = { ...v110, id: 1004, tag_name: 'v1.2.0', created_at: '2026-11-07T09:00:00Z', published_at: '2026-11-07T09:10:00Z' };
-    releasesRequest(1).reply(200, [v120, draft, v110], { Link: '<https://api.github.com/repositories/42/releases?per_page=100&page=2>; rel="next"' });
+    const v101 = { ...v110, id: 1005, tag_name: 'v1.0.1', created_at: '2026-11-04T10:00:00Z', published_at: '2026-11-07T10:00:00Z' };
+    releasesRequest(1).reply(200, [v120, draft, v110, v101], { Link: '<https://api.github.com/repositories/42/releases?per_page=100&page=2>; rel="next"' });
     tagRefsQuery(null).reply(200, {
       data: {
         repository: {
           refs: {
             pageInfo: { hasNextPage: true, endCursor: 'MQ' },
-            nodes: [{ name: 'v1.2.0', target: { __typename: 'Commit', oid: sha('b3'), committedDate: '2026-11-07T08:00:00Z' } }],
+            nodes: [
+              { name: 'v1.2.0', target: { __typename: 'Commit', oid: sha('b3'), committedDate: '2026-11-07T08:00:00Z' } },
+              { name: 'v1.0.1', target: { __typename: 'Commit', oid: sha('a9'), committedDate: '2026-11-04T10:00:00Z' } },
+            ],
           },
         },
       },
     });
     const next = harness({ store: first.store, deployments: { from: 'releases' } });
-    expect(await harvestReleases(next.ctx)).toBe(1);
+    expect(await harvestReleases(next.ctx)).toBe(2);
     expect(next.client.requests).toBe(2);
     expect(deploymentsOf(first.store).get(deploymentId(REPO, 'release:1004'))).toMatchObject({ sha: sha('b3'), finishedAt: at('2026-11-07T09:10:00Z') });
+    expect(deploymentsOf(first.store).get(deploymentId(REPO, 'release:1005'))).toMatchObject({ sha: sha('a9'), finishedAt: at('2026-11-07T10:00:00Z') });
   });
 
   it('fails with the endpoint and the field path on an unexpected payload', async () => {
