@@ -109,7 +109,16 @@ export function forgeError(endpoint: string, error: unknown): ForgeError {
     githubMessage ??
     graphqlErrors?.map((e) => e.message).filter(Boolean).join('; ') ??
     (status === undefined ? networkDetail(error) : `HTTP ${status}`);
-  return new ForgeError(endpoint, status, scrub(detail), hintFor(status));
+  return new ForgeError(endpoint, status, scrub(detail), rateLimitHint(error) ?? hintFor(status));
+}
+
+/** When GitHub says no requests are left: until when (`x-ratelimit-reset`, epoch seconds). */
+function rateLimitHint(error: unknown): string | undefined {
+  const headers = (error as { response?: { headers?: Record<string, string | undefined> } }).response?.headers;
+  if (headers?.['x-ratelimit-remaining'] !== '0') return undefined;
+  const reset = Number(headers['x-ratelimit-reset']);
+  const until = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : '';
+  return `GitHub's rate limit for this token is spent${until}; run sync again then, it resumes where it stopped`;
 }
 
 function networkDetail(error: unknown): string {

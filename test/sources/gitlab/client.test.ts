@@ -31,4 +31,23 @@ describe('GitLab client (our request handler under gitbeaker)', () => {
     // 40 s of Retry-After at 1 ms a second.
     expect(started[1]! - started[0]!).toBeGreaterThanOrEqual(39);
   });
+
+  it('without Retry-After, waits until RateLimit-Reset on a 429, then goes on', async () => {
+    const started: number[] = [];
+    const reset = Math.ceil(Date.now() / 1000) + 30;
+    const answers = [
+      json(429, { message: '429 Too Many Requests' }, { 'ratelimit-limit': '2000', 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset) }),
+      json(200, { id: 42, path_with_namespace: 'acme/payments', default_branch: 'main', web_url: 'https://gitlab.example.com/acme/payments' }),
+    ];
+    const fetch = async () => {
+      started.push(Date.now());
+      return answers.shift()!;
+    };
+    const client = createGitLabClient({ host: 'https://gitlab.example.com', token: 'glpat-test', fetch: fetch as typeof globalThis.fetch, retryUnitMs: 1 });
+    const project = (await client.api.Projects.show('acme/payments')) as { id: number };
+    expect(project.id).toBe(42);
+    expect(client.requests).toBe(2);
+    // About 30 s until the reset, plus one, at 1 ms a second.
+    expect(started[1]! - started[0]!).toBeGreaterThanOrEqual(25);
+  });
 });
