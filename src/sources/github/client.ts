@@ -98,7 +98,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
  */
 export function forgeError(endpoint: string, error: unknown): ForgeError {
   if (error instanceof ForgeError) return error;
-  const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : undefined;
+  // Octokit reports a failed fetch (no answer at all) as status 500 without a response: that is
+  // the network, not GitHub answering 500.
+  const answered = (error as { response?: unknown }).response !== undefined || (error as { errors?: unknown }).errors !== undefined;
+  const rawStatus = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : undefined;
+  const status = answered || rawStatus !== 500 ? rawStatus : undefined;
   const data = (error as { response?: { data?: unknown } }).response?.data;
   const githubMessage =
     typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string'

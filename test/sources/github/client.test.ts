@@ -45,4 +45,15 @@ describe('GitHub client: the primary rate limit', () => {
     expect(failure.hint).toMatch(/^GitHub's rate limit for this token is spent until \d{4}-\d\d-\d\dT[\d:.]+Z; run sync again then, it resumes where it stopped$/);
     expect(failure.message + (failure.hint ?? '')).not.toContain(SENTINEL_TOKEN);
   });
+
+  it('a network failure that outlasts the retries is exit 3 with the endpoint and a network hint', async () => {
+    nock(GITHUB_API).get('/repos/acme/shop').times(4).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    const client = testClient();
+    const error = await client.octokit.request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'shop' }).catch((e: unknown) => e);
+    const { forgeError } = await import('../../../src/sources/github/client.js');
+    const failure = forgeError('GET /repos/acme/shop', error);
+    expect(failure.exitCode).toBe(3);
+    expect(failure.message).toBe('GET /repos/acme/shop: ECONNRESET');
+    expect(failure.hint).toBe("check the network and the source's baseUrl");
+  });
 });
