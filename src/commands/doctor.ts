@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import type { SourceConfig } from '../config/schema.js';
+import { parseThreshold } from '../report/thresholds.js';
 import { createGitHubClient, forgeError } from '../sources/github/client.js';
 import { createGitLabClient } from '../sources/gitlab/client.js';
 import { gitlabProjectId, sourceLabel } from '../sources/index.js';
@@ -25,6 +26,14 @@ export async function execute(_flags: Record<string, never>, ctx: CommandContext
   };
 
   out(true, `config: ${config.sources.length} source${config.sources.length === 1 ? '' : 's'}, timezone ${config.timezone}`);
+  // `report` reads the thresholds: a bad one would only surface there.
+  config.thresholds.forEach((expr, index) => {
+    try {
+      parseThreshold(expr, `config thresholds[${index}]`);
+    } catch (error) {
+      fail(`config: ${(error as Error).message}`);
+    }
+  });
   for (const source of config.sources) {
     const id = sourceLabel(source);
     // The token sync would use (GitLab CI's job token included).

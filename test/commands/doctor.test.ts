@@ -55,6 +55,14 @@ describe('dorametrics doctor', () => {
     expect(result.stdout).toContain('✓ github:acme/shop: reachable as acme/store (renamed or transferred: set "repo" to it), default branch main');
   });
 
+  it('checks the config\'s thresholds as report will read them', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'dorametrics.config.json'), JSON.stringify({ thresholds: ['leadTime.p50>2d', 'leadTime.p99>2d'] }));
+    const result = await runCli(['doctor'], { cwd, env: {} });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('✓ config: 0 sources, timezone UTC\n✗ config: config thresholds[1] "leadTime.p99>2d": ');
+  });
+
   it('a missing token or a refused one fails the check with exit 3', async () => {
     const cwd = setup();
     const missing = await runCli(['doctor'], { cwd, env: {} });
