@@ -100,11 +100,16 @@ function sinceFlag(value: string, now: Date, timeZone: string): number {
   return instant;
 }
 
+/**
+ * Progress on stderr: on a terminal one line rewritten in place; elsewhere (a CI log) nothing,
+ * unless `--verbose` asks for a line per page read.
+ */
 function progressPrinter(ctx: CommandContext): (event: ProgressEvent) => void {
-  if (ctx.global.quiet || !ctx.io.stderrIsTTY) return () => {};
+  if (ctx.global.quiet || (!ctx.io.stderrIsTTY && !ctx.global.verbose)) return () => {};
   return (event) => {
     const rate = event.rateLimitRemaining === null ? '' : `, ${event.rateLimitRemaining} requests left`;
-    ctx.io.stderr(`\r\u001b[2K${event.source} ${event.resource}: ${event.items} items, ${event.pages} pages${rate}`);
+    const line = `${event.source} ${event.resource}: ${event.items} items, ${event.pages} pages${rate}`;
+    ctx.io.stderr(ctx.io.stderrIsTTY ? `\r\u001b[2K${line}` : `${line}\n`);
   };
 }
 

@@ -235,6 +235,20 @@ describe('dorametrics sync (GitHub) then report', () => {
     expect(quiet.stderr).toBe('');
   });
 
+  it('in a CI log (no terminal) prints only the summary; --verbose adds a line per page read', async () => {
+    serveFake(createFakeGitHub({ 'acme/shop': shop(), 'acme/api': api() }));
+    const verbose = await runCli(['--verbose', 'sync', '--repo', 'github:acme/api'], { cwd, env });
+    expect(verbose.stderr).toBe(
+      'github:acme/api commits: 2 items, 1 pages, 4990 requests left\n' +
+        'github:acme/api pull_requests: 1 items, 1 pages, 4990 requests left\n' +
+        'github:acme/api deployments: 2 items, 1 pages, 4990 requests left\n' +
+        'github:acme/api: 2 commits, 1 pull request, 2 deployments (4 requests)\n',
+    );
+    // --full reads everything again; all of it is as stored, so nothing is new or changed.
+    const plain = await runCli(['sync', '--repo', 'github:acme/api', '--full'], { cwd, env });
+    expect(plain.stderr).toBe('github:acme/api: 0 commits, 0 pull requests, 0 deployments (4 requests)\n');
+  });
+
   it('a missing token is a usage error naming the variable, before any request', async () => {
     const result = await runCli(['sync'], { cwd, env: {} });
     expect(result.code).toBe(2);
