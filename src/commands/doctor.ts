@@ -6,7 +6,7 @@ import { createGitHubClient, forgeError } from '../sources/github/client.js';
 import { createGitLabClient } from '../sources/gitlab/client.js';
 import { gitlabProjectId, sourceLabel } from '../sources/index.js';
 import { LATEST_VERSION, listSyncStates, read, statement, withStore } from '../store/index.js';
-import { ExitCode } from '../util/errors.js';
+import { ExitCode, StoreError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import { sourceToken } from './tokens.js';
 
@@ -51,22 +51,33 @@ export async function execute(_flags: Record<string, never>, ctx: CommandContext
   if (!existsSync(ctx.global.dbPath)) {
     out(null, `store: none yet at ${ctx.global.dbPath} (sync, record or import creates it)`);
   } else {
-    const { counts, states } = withStore(ctx.global.dbPath, (store) => ({
-      counts: read(store, () =>
-        statement(
-          store,
-          `SELECT (SELECT COUNT(*) FROM repositories), (SELECT COUNT(*) FROM commits), (SELECT COUNT(*) FROM pull_requests),
-                  (SELECT COUNT(*) FROM deployments), (SELECT COUNT(*) FROM incidents)`,
-        ).raw(true).get() as number[],
-      ),
-      states: listSyncStates(store),
-    }));
-    const [repositories, commits, prs, deployments, incidents] = counts;
-    out(true, `store: ${ctx.global.dbPath}, schema ${LATEST_VERSION}; ${repositories} repositories, ${commits} commits, ${prs} PRs, ${deployments} deployments, ${incidents} incidents`);
-    const lastSync = states.reduce((latest, state) => Math.max(latest, state.updatedAt), 0);
-    if (lastSync > 0) out(null, `last sync: ${new Date(lastSync).toISOString()}`);
+    try {
+      checkStore(ctx.global.dbPath, out);
+    } catch (error) {
+      // An unreadable, corrupt or newer store is a failed check like the others.
+      if (!(error instanceof StoreError)) throw error;
+      fail(`store: ${error.message}${error.hint ? ` (${error.hint})` : ''}`);
+    }
   }
   return healthy ? ExitCode.ok : ExitCode.failure;
+}
+
+/** What the store holds, and when it was last synced. */
+function checkStore(dbPath: string, out: (ok: boolean | null, text: string) => void): void {
+  const { counts, states } = withStore(dbPath, (store) => ({
+    counts: read(store, () =>
+      statement(
+        store,
+        `SELECT (SELECT COUNT(*) FROM repositories), (SELECT COUNT(*) FROM commits), (SELECT COUNT(*) FROM pull_requests),
+                (SELECT COUNT(*) FROM deployments), (SELECT COUNT(*) FROM incidents)`,
+      ).raw(true).get() as number[],
+    ),
+    states: listSyncStates(store),
+  }));
+  const [repositories, commits, prs, deployments, incidents] = counts;
+  out(true, `store: ${dbPath}, schema ${LATEST_VERSION}; ${repositories} repositories, ${commits} commits, ${prs} PRs, ${deployments} deployments, ${incidents} incidents`);
+  const lastSync = states.reduce((latest, state) => Math.max(latest, state.updatedAt), 0);
+  if (lastSync > 0) out(null, `last sync: ${new Date(lastSync).toISOString()}`);
 }
 
 async function checkGitHub(source: Extract<SourceConfig, { type: 'github' }>, token: string): Promise<Array<{ ok: boolean; text: string }>> {

@@ -132,4 +132,28 @@ describe('store errors through the CLI (SPEC §2: exit 3)', () => {
     expect(rest.every((line) => line.startsWith('  hint: '))).toBe(true);
     expect(existsSync(`${file}-wal`)).toBe(false);
   });
+
+  it('report, sync and doctor meet a corrupt store the same way: exit 3 naming the file, nothing else touched', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'dora.db');
+    writeFileSync(file, 'not a database\n'.repeat(200));
+    writeFileSync(path.join(dir, 'dorametrics.config.json'), JSON.stringify({ sources: [{ type: 'github', repo: 'acme/shop' }] }));
+    const named = new RegExp(`store ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a SQLite database or is corrupt`);
+
+    const report = await runCli(['report', '--db', file], { cwd: dir });
+    expect(report.code).toBe(3);
+    expect(report.stdout).toBe('');
+    expect(report.stderr).toMatch(named);
+
+    // sync opens the store before its first request: no forge is asked (nock is not even set up).
+    const sync = await runCli(['sync', '--db', file], { cwd: dir, env: { GITHUB_TOKEN: 'ghp_unusedBecauseTheStoreFails000000' } });
+    expect(sync.code).toBe(3);
+    expect(sync.stderr).toMatch(named);
+
+    // doctor reports it as a failed check among the others (the token check fails too: none is set).
+    const doctor = await runCli(['doctor', '--db', file], { cwd: dir, env: {} });
+    expect(doctor.code).toBe(3);
+    expect(doctor.stdout).toMatch(new RegExp(`✗ store: ${named.source}`));
+    expect(readFileSync(file, 'utf8')).toBe('not a database\n'.repeat(200));
+  });
 });
