@@ -3,8 +3,9 @@ import { createFakeGitHub, type FakeRepository } from '../../../scripts/fake-git
 import { configSchema } from '../../../src/config/schema.js';
 import { createGitHubHarvester } from '../../../src/sources/github/index.js';
 import type { HarvestOptions } from '../../../src/sources/types.js';
-import { closeStore, openStore, type Store } from '../../../src/store/index.js';
+import { closeStore, openStore } from '../../../src/store/index.js';
 import { SENTINEL_TOKEN } from '../../helpers/github.js';
+import { dyingFetch, storeDump } from '../../helpers/resume.js';
 import { tempStorePath } from '../../helpers/store.js';
 
 const sha = (n: number) => n.toString(16).padStart(40, 'c');
@@ -37,31 +38,6 @@ const config = configSchema.parse({
 
 const options: HarvestOptions = { full: false, since: null, now: new Date('2026-11-29T12:00:00Z'), progress: () => {} };
 
-/** Every fact and cursor in the store, in a stable order (sync_state without its write time). */
-function dump(store: Store): unknown {
-  const all = (sql: string) => store.db.prepare(sql).all();
-  return {
-    repositories: all('SELECT * FROM repositories ORDER BY id'),
-    commits: all('SELECT * FROM commits ORDER BY repo_id, sha'),
-    pullRequests: all('SELECT * FROM pull_requests ORDER BY id'),
-    pullRequestCommits: all('SELECT * FROM pull_request_commits ORDER BY pr_id, sha'),
-    deployments: all('SELECT * FROM deployments ORDER BY id'),
-    statuses: all('SELECT * FROM deployment_statuses ORDER BY deployment_id, position'),
-    incidents: all('SELECT * FROM incidents ORDER BY id'),
-    syncState: all('SELECT source, resource, cursor, high_water, pending_high_water, config_hash, etag FROM sync_state ORDER BY source, resource'),
-  };
-}
-
-/** A fetch that dies (401: not retried) on its `failAt`-th request, like a killed process. */
-function dyingFetch(fake: { fetch: typeof fetch }, failAt: number): typeof fetch {
-  let count = 0;
-  return async (input, init) => {
-    count++;
-    if (count === failAt) return new Response(JSON.stringify({ message: 'Bad credentials' }), { status: 401 });
-    return fake.fetch(input as string, init);
-  };
-}
-
 async function sync(path: string, fetchImpl: typeof fetch): Promise<number> {
   const store = openStore(path);
   try {
@@ -79,23 +55,15 @@ describe('SPEC §7: a sync stopped at any request, then run again, ends exactly 
     const requests = await sync(reference, fake.fetch);
     // repository 1, history ⌈230/100⌉ = 3, PRs ⌈210/100⌉ = 3, deployments ⌈120/100⌉ = 2, incidents ⌈130/100⌉ = 2.
     expect(requests).toBe(11);
-    const expected = withStoreDump(reference);
+    const expected = storeDump(reference);
 
     for (let failAt = 1; failAt <= requests; failAt++) {
       const path = tempStorePath();
       const interrupted = createFakeGitHub({ 'acme/shop': repository() });
-      await expect(sync(path, dyingFetch(interrupted, failAt))).rejects.toThrow(/answered 401/);
+      await expect(sync(path, dyingFetch(interrupted, failAt, 'Bad credentials'))).rejects.toThrow(/answered 401/);
       await sync(path, interrupted.fetch);
-      expect(withStoreDump(path), `stopped at request ${failAt}`).toEqual(expected);
+      expect(storeDump(path), `stopped at request ${failAt}`).toEqual(expected);
     }
   });
 });
 
-function withStoreDump(path: string): unknown {
-  const store = openStore(path);
-  try {
-    return dump(store);
-  } finally {
-    closeStore(store);
-  }
-}

@@ -4,8 +4,9 @@ import { sourceSchema } from '../../../src/config/schema.js';
 import type { GitLabSourceConfig } from '../../../src/sources/gitlab/context.js';
 import { createGitLabHarvester } from '../../../src/sources/gitlab/index.js';
 import type { HarvestOptions } from '../../../src/sources/types.js';
-import { closeStore, openStore, type Store } from '../../../src/store/index.js';
+import { closeStore, openStore } from '../../../src/store/index.js';
 import { GITLAB_SENTINEL_TOKEN } from '../../helpers/gitlab.js';
+import { dyingFetch, storeDump } from '../../helpers/resume.js';
 import { tempStorePath } from '../../helpers/store.js';
 
 const sha = (n: number) => n.toString(16).padStart(40, 'c');
@@ -49,36 +50,6 @@ const config = sourceSchema.parse({
 
 const options: HarvestOptions = { full: false, since: null, now: new Date('2026-12-05T12:00:00Z'), progress: () => {} };
 
-/** Every fact and cursor in the store, in a stable order (sync_state without its write time). */
-function dump(path: string): unknown {
-  const store: Store = openStore(path);
-  try {
-    const all = (sql: string) => store.db.prepare(sql).all();
-    return {
-      repositories: all('SELECT * FROM repositories ORDER BY id'),
-      commits: all('SELECT * FROM commits ORDER BY repo_id, sha'),
-      pullRequests: all('SELECT * FROM pull_requests ORDER BY id'),
-      pullRequestCommits: all('SELECT * FROM pull_request_commits ORDER BY pr_id, sha'),
-      deployments: all('SELECT * FROM deployments ORDER BY id'),
-      statuses: all('SELECT * FROM deployment_statuses ORDER BY deployment_id, position'),
-      incidents: all('SELECT * FROM incidents ORDER BY id'),
-      syncState: all('SELECT source, resource, cursor, high_water, pending_high_water, config_hash, etag FROM sync_state ORDER BY source, resource'),
-    };
-  } finally {
-    closeStore(store);
-  }
-}
-
-/** A fetch that dies (401: not retried) on its `failAt`-th request, like a killed process. */
-function dyingFetch(fake: { fetch: typeof fetch }, failAt: number): typeof fetch {
-  let count = 0;
-  return async (input, init) => {
-    count++;
-    if (count === failAt) return new Response(JSON.stringify({ message: '401 Unauthorized' }), { status: 401 });
-    return fake.fetch(input as string, init);
-  };
-}
-
 async function sync(path: string, fetchImpl: typeof fetch): Promise<number> {
   const store = openStore(path);
   try {
@@ -96,14 +67,14 @@ describe('SPEC §7 on GitLab: a sync stopped at any request, then run again, end
     // project 1, history ⌈230/100⌉ = 3, MRs 1 + 5 × (commits + notes) = 11, deployments
     // ⌈120/100⌉ = 2 (the configured environment: no tier lookup), incidents ⌈130/100⌉ = 2.
     expect(requests).toBe(19);
-    const expected = dump(reference);
+    const expected = storeDump(reference);
 
     for (let failAt = 1; failAt <= requests; failAt++) {
       const path = tempStorePath();
       const fake = createFakeGitLab({ 'acme/payments': project() });
-      await expect(sync(path, dyingFetch(fake, failAt))).rejects.toThrow(/answered 401/);
+      await expect(sync(path, dyingFetch(fake, failAt, '401 Unauthorized'))).rejects.toThrow(/answered 401/);
       await sync(path, fake.fetch);
-      expect(dump(path), `stopped at request ${failAt}`).toEqual(expected);
+      expect(storeDump(path), `stopped at request ${failAt}`).toEqual(expected);
     }
   });
 });
