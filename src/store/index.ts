@@ -7,6 +7,7 @@ export {
   getForgeIdentity,
   getRepository,
   moveRepository,
+  normalizeBaseUrl,
   setForgeIdentity,
   upsertRepositories,
   type ForgeIdentity,

@@ -97,7 +97,8 @@ export function findRepositoryByForgeId(store: Store, forge: Repository['forge']
   return id ?? null;
 }
 
-function normalizeBaseUrl(url: string): string {
+/** An API base URL as the store keeps it: without trailing slashes. */
+export function normalizeBaseUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
