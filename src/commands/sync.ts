@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import type { SourceConfig } from '../config/schema.js';
-import { createHarvester, gitlabProjectId, isSourceName, sourceLabel, SOURCE_NAME_HINT, storedSourceRepoId } from '../sources/index.js';
+import { createHarvester, duplicateSources, gitlabProjectId, isSourceName, sourceLabel, SOURCE_NAME_HINT, storedSourceRepoId } from '../sources/index.js';
 import type { HarvestReport, ProgressEvent } from '../sources/types.js';
 import { closeStore, openStore, withStore } from '../store/index.js';
-import { ExitCode, UsageError } from '../util/errors.js';
+import { ConfigError, ExitCode, UsageError } from '../util/errors.js';
 import { plural } from '../util/text.js';
 import { parseInstant, sinceStart } from '../util/time.js';
 import type { CommandContext } from './context.js';
@@ -32,6 +32,7 @@ export async function execute(flags: SyncFlags, ctx: CommandContext): Promise<nu
   }
   const now = ctx.io.now();
   const since = flags.since === undefined ? null : sinceFlag(flags.since, now, config.timezone);
+  rejectDuplicateSources(config.sources, ctx.global.dbPath);
   const sources = selectSources(config.sources, flags.repo ?? [], ctx.global.dbPath);
 
   const harvesters = sources.map((source) => ({ source, harvester: createHarvester(source, tokenFor(source, ctx.io.env)) }));
@@ -54,6 +55,17 @@ export async function execute(flags: SyncFlags, ctx: CommandContext): Promise<nu
     closeStore(store);
   }
   return ExitCode.ok;
+}
+
+/** Two sources for one repository would hand its history back and forth on every sync. */
+function rejectDuplicateSources(sources: SourceConfig[], dbPath: string): void {
+  const duplicate = existsSync(dbPath) ? withStore(dbPath, (store) => duplicateSources(sources, store)) : duplicateSources(sources, null);
+  if (duplicate === null) return;
+  const [first, second] = duplicate;
+  throw new ConfigError(
+    `sources[${first}] (${sourceLabel(sources[first]!)}) and sources[${second}] (${sourceLabel(sources[second]!)}) name the same repository`,
+    'keep one of them in the config',
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { SourceConfig } from '../config/schema.js';
 import type { RepoId } from '../domain/types.js';
-import { findRepositoryByForgeId, type Store } from '../store/index.js';
+import { findRepositoryByForgeId, getForgeIdentity, normalizeBaseUrl, type Store } from '../store/index.js';
 import { createGitHubHarvester } from './github/index.js';
 import { createGitLabHarvester } from './gitlab/index.js';
 import { configuredRepoId, gitlabProjectId, sourceLabel } from './identity.js';
@@ -34,6 +34,28 @@ export function configuredSources(sources: readonly SourceConfig[], store: Store
     label: sourceLabel(source),
     repoId: store ? storedSourceRepoId(source, store) : configuredRepoId(source),
   }));
+}
+
+/**
+ * Two configured sources that name the same repository (the same name, or, as far as the
+ * config and the store tell, the same forge id: a GitLab project by its path and by its id),
+ * as their indexes, or null. Harvesting both would move its history back and forth.
+ */
+export function duplicateSources(sources: readonly SourceConfig[], store: Store | null): [number, number] | null {
+  const seen = new Map<string, number>();
+  for (const [index, source] of sources.entries()) {
+    const scope = `${source.type}|${normalizeBaseUrl(source.baseUrl).toLowerCase()}`;
+    const repoId = store ? storedSourceRepoId(source, store) : configuredRepoId(source);
+    const forgeId = gitlabProjectId(source) ?? (store && repoId ? getForgeIdentity(store, repoId)?.forgeId : undefined) ?? null;
+    const keys = [repoId === null ? null : `${scope}|name:${repoId.toLowerCase()}`, forgeId === null ? null : `${scope}|id:${forgeId}`];
+    for (const key of keys) {
+      if (key === null) continue;
+      const earlier = seen.get(key);
+      if (earlier !== undefined && earlier !== index) return [earlier, index];
+      seen.set(key, index);
+    }
+  }
+  return null;
 }
 
 /** The harvester of a configured source. */

@@ -591,4 +591,27 @@ describe('dorametrics sync (GitLab) then report', () => {
       'note: gitlab:acme/payments: GitLab now names this project acme/ledger (renamed or moved); set "project" to "acme/ledger" or to its id 42, which survives moves',
     );
   });
+
+  it('refuses two sources for one project (by id and by path, once the store knows they are one), before any request', async () => {
+    writeConfig([{ ...PAYMENTS_SOURCE, project: 42 }]);
+    const fake = createFakeGitLab({ 'acme/payments': payments() });
+    serveGitLab(fake);
+    expect((await runCli(['sync'], { cwd, env })).code).toBe(0);
+
+    writeConfig([{ ...PAYMENTS_SOURCE, project: 42 }, PAYMENTS_SOURCE]);
+    fake.requests.length = 0;
+    const both = await runCli(['sync'], { cwd, env });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe(
+      'dorametrics: sources[0] (gitlab:42) and sources[1] (gitlab:acme/payments) name the same repository\n' +
+        '  hint: keep one of them in the config\n',
+    );
+    expect(fake.requests).toEqual([]);
+
+    // Without a store, the config alone tells two spellings of one path apart from two projects.
+    writeConfig([{ type: 'github', repo: 'acme/shop' }, { type: 'github', repo: 'Acme/Shop' }, PAYMENTS_SOURCE]);
+    const twice = await runCli(['sync', '--db', path.join(cwd, 'elsewhere.db')], { cwd, env: { ...env, GITHUB_TOKEN: GITHUB_SENTINEL } });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('sources[0] (github:acme/shop) and sources[1] (github:Acme/Shop) name the same repository');
+  });
 });
