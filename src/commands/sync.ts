@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import type { SourceConfig } from '../config/schema.js';
-import { createHarvester, duplicateSources, gitlabProjectId, isSourceName, sourceLabel, SOURCE_NAME_HINT, storedSourceRepoId } from '../sources/index.js';
+import { configuredSources, createHarvester, duplicateSources, isSourceName, sourceLabel, SOURCE_NAME_HINT, type ConfiguredSource } from '../sources/index.js';
 import type { HarvestReport, ProgressEvent } from '../sources/types.js';
 import { closeStore, openStore, withStore } from '../store/index.js';
 import { ConfigError, ExitCode, UsageError } from '../util/errors.js';
@@ -32,8 +32,11 @@ export async function execute(flags: SyncFlags, ctx: CommandContext): Promise<nu
   }
   const now = ctx.io.now();
   const since = flags.since === undefined ? null : sinceFlag(flags.since, now, config.timezone);
-  rejectDuplicateSources(config.sources, ctx.global.dbPath);
-  const sources = selectSources(config.sources, flags.repo ?? [], ctx.global.dbPath);
+  // What an existing store knows of the sources (the path of a project named by id, forge ids).
+  const dbPath = ctx.global.dbPath;
+  const configured = existsSync(dbPath) ? withStore(dbPath, (store) => configuredSources(config.sources, store)) : configuredSources(config.sources, null);
+  rejectDuplicateSources(configured);
+  const sources = selectSources(configured, flags.repo ?? []);
 
   const harvesters = sources.map((source) => ({ source, harvester: createHarvester(source, tokenFor(source, ctx.io.env)) }));
 
@@ -58,41 +61,30 @@ export async function execute(flags: SyncFlags, ctx: CommandContext): Promise<nu
 }
 
 /** Two sources for one repository would hand its history back and forth on every sync. */
-function rejectDuplicateSources(sources: SourceConfig[], dbPath: string): void {
-  const duplicate = existsSync(dbPath) ? withStore(dbPath, (store) => duplicateSources(sources, store)) : duplicateSources(sources, null);
+function rejectDuplicateSources(configured: readonly ConfiguredSource[]): void {
+  const duplicate = duplicateSources(configured);
   if (duplicate === null) return;
-  const [first, second] = duplicate;
-  throw new ConfigError(
-    `sources[${first}] (${sourceLabel(sources[first]!)}) and sources[${second}] (${sourceLabel(sources[second]!)}) name the same repository`,
-    'keep one of them in the config',
-  );
+  const [first, second] = duplicate.map((index) => `sources[${index}] (${configured[index]!.label})`);
+  throw new ConfigError(`${first} and ${second} name the same repository`, 'keep one of them in the config');
 }
 
 /**
- * The sources `--repo` names, each by its repository id or, for a GitLab project configured
- * by its numeric id, by `gitlab:<id>` or by the path its last sync stored it under.
+ * The sources `--repo` names, each by its label (its repository id, or `gitlab:<id>` for a
+ * GitLab project configured by its numeric id) or by the repository id it is stored under.
  */
-function selectSources(sources: SourceConfig[], repos: string[], dbPath: string): SourceConfig[] {
-  if (repos.length === 0) return sources;
+function selectSources(configured: readonly ConfiguredSource[], repos: string[]): SourceConfig[] {
+  const all = configured.map(({ source }) => source);
+  if (repos.length === 0) return all;
   for (const repo of repos) {
     if (!isSourceName(repo)) throw new UsageError(`--repo "${repo}" is not a repository id`, SOURCE_NAME_HINT);
   }
-  const names = sources.map((source) => new Set([sourceLabel(source)]));
-  // Only a project configured by id has a second name, and only a store that synced it knows it.
-  if (sources.some((source) => gitlabProjectId(source) !== null) && existsSync(dbPath)) {
-    withStore(dbPath, (store) =>
-      sources.forEach((source, index) => {
-        const stored = gitlabProjectId(source) === null ? null : storedSourceRepoId(source, store);
-        if (stored !== null) names[index]!.add(stored);
-      }),
-    );
-  }
+  const names = configured.map(({ label, repoId }) => new Set(repoId === null ? [label] : [label, repoId]));
   for (const repo of repos) {
     if (!names.some((known) => known.has(repo))) {
-      throw new UsageError(`--repo "${repo}" is not a configured source`, `configured: ${sources.map(sourceLabel).join(', ')}`);
+      throw new UsageError(`--repo "${repo}" is not a configured source`, `configured: ${configured.map(({ label }) => label).join(', ')}`);
     }
   }
-  return sources.filter((_, index) => repos.some((repo) => names[index]!.has(repo)));
+  return all.filter((_, index) => repos.some((repo) => names[index]!.has(repo)));
 }
 
 /** The source's token (`sourceToken`), or a usage error naming the variable to set. */

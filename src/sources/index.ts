@@ -13,7 +13,7 @@ export { configuredRepoId, gitlabProjectId, isProjectIdLabel, isSourceName, sour
  * named by its numeric id the path its last sync found (the store records the id); null when
  * that project was never synced into this store.
  */
-export function storedSourceRepoId(source: SourceConfig, store: Store): RepoId | null {
+function storedSourceRepoId(source: SourceConfig, store: Store): RepoId | null {
   const configured = configuredRepoId(source);
   if (configured !== null) return configured;
   return findRepositoryByForgeId(store, 'gitlab', { forgeId: gitlabProjectId(source)!, apiBaseUrl: source.baseUrl });
@@ -25,30 +25,29 @@ export interface ConfiguredSource {
   label: string;
   /** Where its facts are stored; null for a project named by id and never synced. */
   repoId: RepoId | null;
+  /** The forge's own id of it, as far as the config or the store tells. */
+  forgeId: number | null;
 }
 
-/** Every configured source with its label and stored repository id (none without a store). */
+/** Every configured source with its label, stored repository id and forge id (none without a store). */
 export function configuredSources(sources: readonly SourceConfig[], store: Store | null): ConfiguredSource[] {
-  return sources.map((source) => ({
-    source,
-    label: sourceLabel(source),
-    repoId: store ? storedSourceRepoId(source, store) : configuredRepoId(source),
-  }));
+  return sources.map((source) => {
+    const repoId = store ? storedSourceRepoId(source, store) : configuredRepoId(source);
+    const forgeId = gitlabProjectId(source) ?? (store && repoId ? getForgeIdentity(store, repoId)?.forgeId : undefined) ?? null;
+    return { source, label: sourceLabel(source), repoId, forgeId };
+  });
 }
 
 /**
- * Two configured sources that name the same repository (the same name, or, as far as the
- * config and the store tell, the same forge id: a GitLab project by its path and by its id),
- * as their indexes, or null. Harvesting both would move its history back and forth.
+ * Two configured sources that name the same repository (the same name in any case, or the
+ * same forge id: a GitLab project by its path and by its id), as their indexes, or null.
+ * Harvesting both would move its history back and forth.
  */
-export function duplicateSources(sources: readonly SourceConfig[], store: Store | null): [number, number] | null {
+export function duplicateSources(configured: readonly ConfiguredSource[]): [number, number] | null {
   const seen = new Map<string, number>();
-  for (const [index, source] of sources.entries()) {
+  for (const [index, { source, repoId, forgeId }] of configured.entries()) {
     const scope = `${source.type}|${normalizeBaseUrl(source.baseUrl).toLowerCase()}`;
-    const repoId = store ? storedSourceRepoId(source, store) : configuredRepoId(source);
-    const forgeId = gitlabProjectId(source) ?? (store && repoId ? getForgeIdentity(store, repoId)?.forgeId : undefined) ?? null;
-    const keys = [repoId === null ? null : `${scope}|name:${repoId.toLowerCase()}`, forgeId === null ? null : `${scope}|id:${forgeId}`];
-    for (const key of keys) {
+    for (const key of [repoId === null ? null : `${scope}|name:${repoId.toLowerCase()}`, forgeId === null ? null : `${scope}|id:${forgeId}`]) {
       if (key === null) continue;
       const earlier = seen.get(key);
       if (earlier !== undefined && earlier !== index) return [earlier, index];

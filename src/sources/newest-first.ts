@@ -35,9 +35,9 @@ export interface NewestFirstOptions<Item> {
   markOf: (item: Item) => number;
   /**
    * Writes the items of one page; runs inside the page's transaction. Returns how many were
-   * new or changed when it can tell (re-read items are not news), else every item counts.
+   * new or changed: items read again unchanged are not news.
    */
-  write: (items: Item[]) => number | void;
+  write: (items: Item[]) => number;
   onPage?: (pages: number, items: number) => void;
 }
 
@@ -60,10 +60,9 @@ export async function traverseNewestFirst<Item>(options: NewestFirstOptions<Item
     const reachedFloor = floor !== null && page.items.some((item) => options.markOf(item) < floor);
     const done = reachedFloor || page.nextCursor === null;
     const highWater = newMark ?? oldMark;
-    let changed = wanted.length;
+    let changed = 0;
     transaction(store, () => {
-      const counted = options.write(wanted);
-      if (typeof counted === 'number') changed = counted;
+      changed = options.write(wanted);
       saveSyncState(store, {
         source,
         resource,

@@ -135,8 +135,8 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 3,
     description: "the forge's own id of each repository, and the API it was read from",
-    // A GitLab project keeps its numeric id when it is renamed or moved; with the id and the API
-    // base URL a later sync recognises the project under its new path and moves its facts there
+    // A repository keeps its forge id when it is renamed, moved or transferred; with the id and
+    // the API base URL a later sync recognises it under its new name and moves its facts there
     // instead of starting a second history beside the first.
     sql: `
       ALTER TABLE repositories ADD COLUMN forge_id INTEGER;

@@ -60,7 +60,7 @@ export function getRepository(store: Store, repoId: RepoId): Repository | null {
 
 /** Who a repository is on its forge: the forge's own id and the API it was read from. */
 export interface ForgeIdentity {
-  /** GitLab's numeric project id: it stays when the project is renamed or moved. */
+  /** GitHub's repository id or GitLab's project id: it stays through renames, moves and transfers. */
   forgeId: number;
   /** The API base URL as configured (trailing slashes removed), so equal ids on two hosts differ. */
   apiBaseUrl: string;

@@ -75,7 +75,6 @@ export function gitlabHarness(options: GitLabHarnessOptions = {}): GitLabHarness
     config,
     repoId: PROJECT.repoId,
     projectId: PROJECT.id,
-    projectPath: PROJECT.path,
     defaultBranch: 'main',
     webUrl: PROJECT.webUrl,
     options: {

@@ -43,6 +43,7 @@ function traverse(store: Store, fake: ReturnType<typeof server>, extra: { full?:
     write: (items) => {
       const insert = statement(store, 'INSERT OR REPLACE INTO things (id, updated) VALUES (?, ?)');
       for (const item of items) insert.run(item.id, item.updated);
+      return items.length;
     },
   });
 }

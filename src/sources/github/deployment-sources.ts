@@ -89,8 +89,9 @@ export async function harvestReleases(ctx: GitHubHarvestContext): Promise<number
   // The mark the traversal stops at. GitHub's `created_at` is the date of the release's commit,
   // not of its publication: a release published since the last sync for an older commit sits
   // below the mark. On the pages read, such a release is wanted if it is not stored yet.
-  const incremental = Boolean(usable?.highWater);
-  const floor = usable?.highWater ? Date.parse(usable.highWater) : ctx.options.since;
+  const mark = usable?.highWater ? Date.parse(usable.highWater) : null;
+  const floor = mark ?? ctx.options.since;
+  const releaseId = (release: { id: number }) => deploymentId(ctx.repoId, `release:${release.id}`);
   const tags = new TagCommits(ctx);
   const target = deploymentTarget(ctx);
 
@@ -99,8 +100,8 @@ export async function harvestReleases(ctx: GitHubHarvestContext): Promise<number
       const page = cursor === null && first !== null ? first : await getReleases(ctx, cursor === null ? 1 : Number(cursor), null);
       if (page === NOT_MODIFIED) return { items: [], nextCursor: null };
       const releases = parsePayload(releasesEndpoint(ctx), releasesResponse, page.data);
-      const stored = incremental ? storedDeploymentIds(ctx.store, releases.map((r) => deploymentId(ctx.repoId, `release:${r.id}`))) : new Set<string>();
-      const isNew = (r: (typeof releases)[number]) => incremental && !stored.has(deploymentId(ctx.repoId, `release:${r.id}`));
+      const stored = mark === null ? new Set<string>() : storedDeploymentIds(ctx.store, releases.map(releaseId));
+      const isNew = (r: (typeof releases)[number]) => mark !== null && !stored.has(releaseId(r));
       const wanted = releases.filter((r) => !r.draft && r.published_at !== null && (floor === null || r.created_at >= floor || isNew(r)));
       const commits = await tags.resolve(wanted.map((r) => r.tag_name));
       const items = releases.map((release): ReleaseItem => {

@@ -15,8 +15,6 @@ export interface GitLabHarvestContext {
   repoId: RepoId;
   /** The project's numeric id (from the project resource): every API path uses it. */
   projectId: number;
-  /** The project's path with namespace, e.g. `acme/payments`. */
-  projectPath: string;
   defaultBranch: string;
   /** The project's web URL, for MR and commit links. */
   webUrl: string;

@@ -38,7 +38,6 @@ export function createGitLabHarvester(config: GitLabSourceConfig, environment: H
         config,
         repoId: source,
         projectId,
-        projectPath: repository.fullName,
         defaultBranch: repository.defaultBranch ?? 'main',
         webUrl: repository.webUrl ?? `${config.baseUrl.replace(/\/+$/, '')}/${repository.fullName}`,
         options,
